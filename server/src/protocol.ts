@@ -1,0 +1,68 @@
+/**
+ * Custom requests between the VS Code client and the server (plain LSP otherwise).
+ * Shared by both sides; holds types and method names only.
+ */
+
+/** `aksPolicy/catalog`: every initiative the server knows, with its members. No params. */
+export const CatalogRequest = 'aksPolicy/catalog';
+
+export interface CatalogMember {
+  referenceId: string;
+  definitionId: string;
+  displayName: string;
+  version: string;
+  /** Constraint template name, e.g. `k8sazurev2noprivilege`. */
+  template: string;
+  docsUrl: string;
+}
+
+export interface CatalogInitiative {
+  id: string;
+  /** Short name accepted by `aksPolicy.initiative` (`baseline`, `restricted`), when it has one. */
+  alias?: string;
+  displayName: string;
+  version: string;
+  members: CatalogMember[];
+}
+
+export interface CatalogResult {
+  initiatives: CatalogInitiative[];
+}
+
+/** `aksPolicy/activeConstraints`: what is in force for a document (or the workspace when `uri` is omitted). */
+export const ActiveConstraintsRequest = 'aksPolicy/activeConstraints';
+
+export interface ActiveConstraintsParams {
+  uri?: string;
+}
+
+export interface ActiveConstraintInfo {
+  referenceId: string;
+  displayName: string;
+  template: string;
+  /** Constraint kind, e.g. `K8sAzureV2NoPrivilege`. */
+  kind: string;
+  effect: 'audit' | 'deny' | 'disabled';
+  /** The constraint's `spec.parameters`. */
+  parameters: unknown;
+  match: {
+    kinds: string[];
+    namespaces: string[];
+    excludedNamespaces: string[];
+    labelSelector: unknown;
+  };
+}
+
+export interface ActiveConstraintsResult {
+  initiative: { id: string; displayName: string; version: string };
+  effect: 'audit' | 'deny' | 'disabled';
+  constraints: ActiveConstraintInfo[];
+  /** Problems found in the settings (each already fell back to a default). */
+  problems: string[];
+}
+
+/** Code action kind of the fix-all action. */
+export const FixAllKind = 'source.fixAll.aksPolicy';
+
+/** Diagnostic `source`. */
+export const DiagnosticSource = 'AKS Policy';
