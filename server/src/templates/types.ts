@@ -48,6 +48,8 @@ export interface ConstraintTemplate {
   name: string;
   /** The constraint kind, e.g. `K8sAzureV2NoPrivilege`. */
   kind: string;
+  /** The store URL that Azure's built-in definitions name in `templateInfo.url`. */
+  storeUrl: string;
   /** `parameters` is the constraint's `spec.parameters` (the definition's `values`, resolved). */
   check(review: Review, parameters: JsonObject): TemplateViolation[];
 }
