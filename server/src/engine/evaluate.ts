@@ -1,0 +1,221 @@
+import type { Path } from '../json';
+import { admissionObjects, type AdmissionObject } from '../model/admission';
+import { culpritSpan, locate, locateDeepest, nodeSpan } from '../model/locate';
+import type { ParsedDocument } from '../model/parse';
+import { findResources, type Resource } from '../model/resources';
+import type { Culprit, FixOperation, FixProposal } from '../templates/types';
+import { matchesConstraint } from './match';
+import { findSuppressions, lineOf, lineStartsOf, type Suppression } from './suppress';
+import type { ActiveConstraint, ResolvedPolicy } from './types';
+
+/** A fix stated on paths of the document; turned into text edits only when the editor asks for it. */
+export interface DocumentFix {
+  title: string;
+  preferred: boolean;
+  operations: FixOperation[];
+}
+
+/** One place in a document that one constraint objects to. Offsets are relative to the document's text. */
+export interface Finding {
+  template: string;
+  referenceId: string;
+  displayName: string;
+  docsUrl: string;
+  effect: 'audit' | 'deny';
+  /** The cluster's message with Gatekeeper's prefix, plus a note for workloads. */
+  message: string;
+  start: number;
+  end: number;
+  fixes: DocumentFix[];
+  /** Where an `# aks-policy-ignore` comment for this finding would go: the start of the culprit's line. */
+  lineStart: number;
+  /** Set when a suppression comment silenced it but suppressions are not allowed. */
+  suppressedBy?: Suppression;
+}
+
+/** Something to tell the user about a document that is not a policy verdict. */
+export interface Notice {
+  severity: 'hint' | 'information' | 'warning';
+  message: string;
+  start: number;
+  end: number;
+}
+
+export interface DocumentVerdict {
+  findings: Finding[];
+  notices: Notice[];
+}
+
+export interface EvaluationOptions {
+  defaultNamespace: string;
+  allowSuppressions: boolean;
+}
+
+const NOT_CHECKED = 'AKS Policy: this document is not checked until it parses';
+
+/** Judges one YAML document against the active policy. */
+export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy, options: EvaluationOptions): DocumentVerdict {
+  if (parsed.status === 'syntax-error') {
+    const at = parsed.reasonOffset ?? 0;
+    return { findings: [], notices: [{ severity: 'hint', message: `${NOT_CHECKED} (${parsed.reason}).`, start: at, end: at }] };
+  }
+  if (parsed.status === 'too-complex') {
+    return { findings: [], notices: [{ severity: 'information', message: `AKS Policy: this document is not checked: ${parsed.reason}.`, start: 0, end: 0 }] };
+  }
+  if (parsed.status !== 'ok' || !parsed.doc) return { findings: [], notices: [] };
+  const resources = findResources(parsed.value);
+  if (resources.length === 0) return { findings: [], notices: [] };
+
+  const lineStarts = lineStartsOf(parsed.text);
+  const suppressions = findSuppressions(parsed.text, lineStarts);
+  const notices = suppressions.filter((s) => s.reason === '').map(missingReason);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const resource of resources) {
+    for (const admission of admissionObjects(resource, options.defaultNamespace)) {
+      for (const constraint of policy.constraints) {
+        if (constraint.effect === 'disabled' || !appliesTo(constraint, admission)) continue;
+        for (const violation of constraint.template.check(admission.review, constraint.parameters)) {
+          const culprits: (Culprit | undefined)[] = violation.culprits.length > 0 ? violation.culprits : [undefined];
+          for (const culprit of culprits) {
+            const finding = buildFinding(parsed, admission, constraint, violation.message, culprit, lineStarts);
+            const key = `${finding.template}\u0000${finding.start}\u0000${finding.end}\u0000${finding.message}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            const suppression = suppressionFor(finding, parsed, admission, culprit, suppressions, lineStarts);
+            if (suppression && options.allowSuppressions) continue;
+            if (suppression) finding.suppressedBy = suppression;
+            findings.push(finding);
+          }
+        }
+      }
+    }
+  }
+  if (!options.allowSuppressions) {
+    notices.push(
+      ...suppressions
+        .filter((s) => s.reason !== '')
+        .map((s): Notice => ({ severity: 'information', message: `AKS Policy: suppressions are turned off (aksPolicy.allowSuppressions), so "${s.template}" is still reported here.`, start: s.start, end: s.end })),
+    );
+  }
+  return { findings, notices };
+}
+
+function appliesTo(constraint: ActiveConstraint, admission: AdmissionObject): boolean {
+  const { review } = admission;
+  const metadata = review.object.metadata;
+  const labels: Record<string, string> = {};
+  if (metadata && typeof metadata === 'object' && !Array.isArray(metadata) && metadata.labels && typeof metadata.labels === 'object' && !Array.isArray(metadata.labels)) {
+    for (const [key, value] of Object.entries(metadata.labels)) labels[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return matchesConstraint(constraint.match, { group: review.kind.group, kind: review.kind.kind, namespace: review.namespace, labels });
+}
+
+function buildFinding(
+  parsed: ParsedDocument,
+  admission: AdmissionObject,
+  constraint: ActiveConstraint,
+  message: string,
+  culprit: Culprit | undefined,
+  lineStarts: readonly number[],
+): Finding {
+  const [start, end] = culpritLocation(parsed, admission, culprit);
+  const effect = constraint.effect === 'deny' ? 'deny' : 'audit';
+  return {
+    template: constraint.template.name,
+    referenceId: constraint.referenceId,
+    displayName: constraint.displayName,
+    docsUrl: constraint.docsUrl,
+    effect,
+    message: `[azurepolicy-${constraint.template.name}] ${message}${workloadNote(admission, constraint, effect)}`,
+    start,
+    end,
+    fixes: culprit ? sourceFixes(admission, culprit.fixes ?? []) : [],
+    lineStart: lineStarts[lineOf(lineStarts, start)],
+  };
+}
+
+/** Gatekeeper reviews only the Pods a workload creates: the workload itself is accepted. */
+function workloadNote(admission: AdmissionObject, constraint: ActiveConstraint, effect: 'audit' | 'deny'): string {
+  if (!admission.workloadKind) return '';
+  const kind = admission.workloadKind;
+  if (constraint.source !== 'Original') {
+    return effect === 'deny' ? ` (the ${kind} itself is denied at apply)` : ` (the ${kind} itself is reported by audit)`;
+  }
+  return effect === 'deny'
+    ? ` (the ${kind} is accepted, but the Pods it creates will be rejected)`
+    : ` (the ${kind} is accepted; the Pods it creates will be reported by audit)`;
+}
+
+function culpritLocation(parsed: ParsedDocument, admission: AdmissionObject, culprit: Culprit | undefined): [number, number] {
+  const doc = parsed.doc!;
+  for (const path of [culprit?.path, culprit?.fallback]) {
+    const sourcePath = path && admission.toSourcePath(path);
+    const located = sourcePath && locate(doc, sourcePath);
+    if (located) return culpritSpan(located);
+  }
+  const sourcePath = culprit && admission.toSourcePath(culprit.path);
+  if (sourcePath) {
+    const { located, depth } = locateDeepest(doc, sourcePath);
+    if (depth > admission.resource.path.length && located.pair) return located.alias ? nodeSpan(located.alias) : nodeSpan(located.pair.key);
+  }
+  return kindSpan(parsed, admission.resource);
+}
+
+function kindSpan(parsed: ParsedDocument, resource: Resource): [number, number] {
+  const located = locate(parsed.doc!, [...resource.path, 'kind']);
+  return located ? culpritSpan(located) : [0, 0];
+}
+
+function sourceFixes(admission: AdmissionObject, proposals: readonly FixProposal[]): DocumentFix[] {
+  const fixes: DocumentFix[] = [];
+  for (const proposal of proposals) {
+    const operations: FixOperation[] = [];
+    for (const operation of proposal.operations) {
+      const path = admission.toSourcePath(operation.path);
+      if (!path) break;
+      operations.push({ ...operation, path });
+    }
+    if (operations.length === proposal.operations.length) fixes.push({ title: proposal.title, preferred: proposal.preferred, operations });
+  }
+  return fixes;
+}
+
+/** A suppression above the culprit's line, above any key on its path, or above the resource. */
+function suppressionFor(
+  finding: Finding,
+  parsed: ParsedDocument,
+  admission: AdmissionObject,
+  culprit: Culprit | undefined,
+  suppressions: readonly Suppression[],
+  lineStarts: readonly number[],
+): Suppression | undefined {
+  const candidates = suppressions.filter((s) => s.template === finding.template && s.reason !== '');
+  if (candidates.length === 0) return undefined;
+  const lines = new Set<number>([lineOf(lineStarts, finding.start)]);
+  const paths: Path[] = [admission.resource.path, ...(culprit ? [culprit.path] : [])];
+  for (const path of paths) {
+    const sourcePath = path === admission.resource.path ? path : admission.toSourcePath(path);
+    if (!sourcePath) continue;
+    const { located } = locateDeepest(parsed.doc!, sourcePath);
+    for (const offset of located.ancestors) lines.add(lineOf(lineStarts, offset));
+  }
+  const resourceStart = resourceFirstLine(parsed, admission.resource, lineStarts);
+  if (resourceStart !== undefined) lines.add(resourceStart);
+  return candidates.find((s) => lines.has(s.targetLine));
+}
+
+function resourceFirstLine(parsed: ParsedDocument, resource: Resource, lineStarts: readonly number[]): number | undefined {
+  const located = resource.path.length === 0 ? { node: parsed.doc!.contents } : locate(parsed.doc!, resource.path);
+  const range = located?.node?.range;
+  return range ? lineOf(lineStarts, range[0]) : undefined;
+}
+
+function missingReason(suppression: Suppression): Notice {
+  return {
+    severity: 'warning',
+    message: `AKS Policy: "aks-policy-ignore ${suppression.template || '<template>'}" needs a reason: "# aks-policy-ignore <template> -- <why this is acceptable>". Until then it silences nothing.`,
+    start: suppression.start,
+    end: suppression.end,
+  };
+}

@@ -1,0 +1,110 @@
+import { getPath, isObject, type JsonObject, type JsonValue, type Path } from '../json';
+import type { Review } from '../templates/types';
+import type { Resource } from './resources';
+
+/**
+ * The admission view: the objects Gatekeeper reviews when a manifest is applied.
+ * A Pod is reviewed as it is; a workload is reviewed as the Pod its controller will create.
+ */
+export interface AdmissionObject {
+  resource: Resource;
+  review: Review;
+  /** The workload kind whose pod template this Pod comes from; undefined for a Pod. */
+  workloadKind?: string;
+  /** Maps a path in `review.object` to a path in the document; undefined when it has no source. */
+  toSourcePath(path: Path): Path | undefined;
+}
+
+/** Where each workload kind keeps its pod template. */
+const POD_TEMPLATE_PATHS: Record<string, Path> = {
+  'apps/Deployment': ['spec', 'template'],
+  'apps/ReplicaSet': ['spec', 'template'],
+  'apps/StatefulSet': ['spec', 'template'],
+  'apps/DaemonSet': ['spec', 'template'],
+  '/ReplicationController': ['spec', 'template'],
+  'batch/Job': ['spec', 'template'],
+  'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+export function podTemplatePath(resource: Resource): Path | undefined {
+  return POD_TEMPLATE_PATHS[`${resource.group}/${resource.kind}`];
+}
+
+export function admissionObjects(resource: Resource, defaultNamespace: string): AdmissionObject[] {
+  const namespace = resource.namespace ?? defaultNamespace;
+  if (resource.group === '' && resource.kind === 'Pod') {
+    const object = withApiServerDefaults({ ...resource.value, metadata: { ...asObject(resource.value.metadata), namespace } });
+    return [
+      {
+        resource,
+        review: reviewOf(object, { group: '', version: 'v1', kind: 'Pod' }, resource.name, namespace),
+        toSourcePath: (path) => [...resource.path, ...path],
+      },
+    ];
+  }
+  const templatePath = podTemplatePath(resource);
+  if (!templatePath) return [];
+  const template = getPath(resource.value, templatePath);
+  if (!isObject(template)) return [];
+  const templateMetadata = asObject(template.metadata);
+  const metadata: JsonObject = { name: resource.name, namespace };
+  if (templateMetadata.labels !== undefined) metadata.labels = templateMetadata.labels;
+  if (templateMetadata.annotations !== undefined) metadata.annotations = templateMetadata.annotations;
+  const pod = withApiServerDefaults({ apiVersion: 'v1', kind: 'Pod', metadata, spec: template.spec ?? {} });
+  const source = [...resource.path, ...templatePath];
+  return [
+    {
+      resource,
+      workloadKind: resource.kind,
+      review: reviewOf(pod, { group: '', version: 'v1', kind: 'Pod' }, resource.name, namespace),
+      toSourcePath: (path) => {
+        if (path[0] === 'spec') return [...source, ...path];
+        if (path[0] === 'metadata' && (path[1] === 'labels' || path[1] === 'annotations')) return [...source, ...path];
+        if (path[0] === 'metadata' && (path[1] === 'name' || path[1] === 'namespace')) return [...resource.path, ...path];
+        return undefined;
+      },
+    },
+  ];
+}
+
+function reviewOf(object: JsonObject, kind: Review['kind'], name: string, namespace: string): Review {
+  return { kind, name, namespace, operation: 'CREATE', object };
+}
+
+function asObject(value: JsonValue | undefined): JsonObject {
+  return isObject(value) ? value : {};
+}
+
+/**
+ * The API server's defaulting that changes what templates see or print:
+ * hostPath `type` defaults to "", and with hostNetwork a port's hostPort defaults to its containerPort.
+ * Only the touched branches are copied; the parsed value stays shared and unchanged.
+ */
+function withApiServerDefaults(pod: JsonObject): JsonObject {
+  const spec = pod.spec;
+  if (!isObject(spec)) return pod;
+  const defaulted: JsonObject = { ...spec };
+  if (Array.isArray(spec.volumes)) {
+    defaulted.volumes = spec.volumes.map((volume) =>
+      isObject(volume) && isObject(volume.hostPath) && volume.hostPath.type === undefined
+        ? { ...volume, hostPath: { ...volume.hostPath, type: '' } }
+        : volume,
+    );
+  }
+  if (spec.hostNetwork === true) {
+    for (const field of ['containers', 'initContainers'] as const) {
+      const containers = spec[field];
+      if (!Array.isArray(containers)) continue;
+      defaulted[field] = containers.map((container) => {
+        if (!isObject(container) || !Array.isArray(container.ports)) return container;
+        const ports = container.ports.map((port) =>
+          isObject(port) && port.hostPort === undefined && typeof port.containerPort === 'number'
+            ? { ...port, hostPort: port.containerPort }
+            : port,
+        );
+        return { ...container, ports };
+      });
+    }
+  }
+  return { ...pod, spec: defaulted };
+}

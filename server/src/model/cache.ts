@@ -1,0 +1,43 @@
+import { evaluateDocument, type DocumentVerdict, type EvaluationOptions } from '../engine/evaluate';
+import type { ResolvedPolicy } from '../engine/types';
+import { parseYamlDocument, type ParsedDocument } from './parse';
+import { splitDocuments } from './split';
+
+/** One document of a file with its verdict; offsets in the verdict are relative to `start`. */
+export interface AnalyzedDocument {
+  start: number;
+  parsed: ParsedDocument;
+  verdict: DocumentVerdict;
+}
+
+interface Entry {
+  parsed: ParsedDocument;
+  verdict?: DocumentVerdict;
+  policy?: ResolvedPolicy;
+  optionsKey?: string;
+}
+
+/**
+ * Keeps each YAML document's parse and verdict keyed by its text, so an edit re-parses and
+ * re-judges only the documents it changed. Entries of documents that are gone are dropped.
+ */
+export class FileAnalyzer {
+  private entries = new Map<string, Entry>();
+
+  analyze(text: string, policy: ResolvedPolicy, options: EvaluationOptions): AnalyzedDocument[] {
+    const optionsKey = `${options.defaultNamespace}\u0000${options.allowSuppressions}`;
+    const next = new Map<string, Entry>();
+    const analyzed = splitDocuments(text).map((chunk) => {
+      const entry = next.get(chunk.text) ?? this.entries.get(chunk.text) ?? { parsed: parseYamlDocument(chunk.text) };
+      if (!entry.verdict || entry.policy !== policy || entry.optionsKey !== optionsKey) {
+        entry.verdict = evaluateDocument(entry.parsed, policy, options);
+        entry.policy = policy;
+        entry.optionsKey = optionsKey;
+      }
+      next.set(chunk.text, entry);
+      return { start: chunk.start, parsed: entry.parsed, verdict: entry.verdict };
+    });
+    this.entries = next;
+    return analyzed;
+  }
+}

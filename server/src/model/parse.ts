@@ -1,0 +1,120 @@
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { JsonObject, JsonValue } from '../json';
+
+/**
+ * One YAML document parsed as the Kubernetes API server reads it: YAML 1.1 scalars
+ * (`yes`/`on` are true, `0777` is octal), merge keys, anchors and aliases, then JSON.
+ */
+export type ParseStatus =
+  /** Parsed; `value` holds the JSON the API server would see. */
+  | 'ok'
+  /** Only comments or whitespace. */
+  | 'empty'
+  /** A YAML syntax error: not judged until it parses. */
+  | 'syntax-error'
+  /** A Helm or other Go template (`{{ }}`): not Kubernetes YAML yet, so never judged. */
+  | 'template'
+  /** Too deep or too many alias expansions to be a real manifest: not judged. */
+  | 'too-complex';
+
+export interface ParsedDocument {
+  text: string;
+  status: ParseStatus;
+  /** Why it is not judged, for syntax errors and too-complex documents. */
+  reason?: string;
+  /** Offset of the problem (syntax error) within `text`. */
+  reasonOffset?: number;
+  doc?: Document.Parsed;
+  value?: JsonValue;
+}
+
+/** Alias expansion and nesting budgets: far above any real manifest, far below a "billion laughs". */
+export const MAX_JSON_NODES = 200_000;
+export const MAX_DEPTH = 256;
+
+const TEMPLATE_DIRECTIVE = /^[^#\n]*\{\{/m;
+
+class TooComplex extends Error {}
+
+export function parseYamlDocument(text: string): ParsedDocument {
+  if (!/\S/.test(text.replace(/^(---|\.\.\.)\s*$/gm, '').replace(/^\s*#.*$/gm, ''))) {
+    return { text, status: 'empty' };
+  }
+  if (TEMPLATE_DIRECTIVE.test(text)) return { text, status: 'template' };
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { version: '1.1', merge: true, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  } catch (error) {
+    // The parser recurses per nesting level; absurd nesting overflows the stack.
+    return { text, status: 'too-complex', reason: `the YAML parser gave up (${(error as Error).message})` };
+  }
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    return { text, status: 'syntax-error', doc, reason: first.message.split('\n')[0], reasonOffset: first.pos[0] };
+  }
+  if (doc.contents === null) return { text, status: 'empty', doc };
+  try {
+    const budget = { nodes: MAX_JSON_NODES };
+    const value = toJson(doc.contents, doc, budget, 0);
+    return { text, status: 'ok', doc, value };
+  } catch (error) {
+    if (error instanceof TooComplex || error instanceof RangeError) {
+      return { text, status: 'too-complex', doc, reason: error.message };
+    }
+    throw error;
+  }
+}
+
+/** JSON as sigs.k8s.io/yaml produces it from the YAML tree. */
+function toJson(node: Node | null, doc: Document.Parsed, budget: { nodes: number }, depth: number): JsonValue {
+  if (--budget.nodes < 0) throw new TooComplex(`expanding its aliases yields more than ${MAX_JSON_NODES} values`);
+  if (depth > MAX_DEPTH) throw new TooComplex(`it is nested more than ${MAX_DEPTH} levels deep`);
+  if (node === null) return null;
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    return target === undefined ? null : toJson(target, doc, budget, depth + 1);
+  }
+  if (isScalar(node)) return scalarToJson(node.value, node.source);
+  if (isSeq(node)) return node.items.map((item) => toJson(item as Node | null, doc, budget, depth + 1));
+  if (isMap(node)) {
+    const out: JsonObject = {};
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = pair.key as Node | null;
+      if (isScalar(key) && typeof key.value === 'symbol') {
+        mergeInto(out, pair.value as Node | null, doc, budget, depth);
+        continue;
+      }
+      out[keyToString(key, doc, budget, depth)] = toJson(pair.value as Node | null, doc, budget, depth + 1);
+    }
+    return out;
+  }
+  return null;
+}
+
+/** `<<: *a` or `<<: [*a, *b]`: keys already present win, earlier sources win over later ones. */
+function mergeInto(out: JsonObject, source: Node | null, doc: Document.Parsed, budget: { nodes: number }, depth: number): void {
+  const sources = isSeq(source) ? (source.items as (Node | null)[]) : [source];
+  for (const item of sources) {
+    const merged = toJson(item, doc, budget, depth + 1);
+    if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) continue;
+    for (const [key, value] of Object.entries(merged)) {
+      if (!Object.prototype.hasOwnProperty.call(out, key)) out[key] = value;
+    }
+  }
+}
+
+function keyToString(key: Node | null, doc: Document.Parsed, budget: { nodes: number }, depth: number): string {
+  if (key === null) return 'null';
+  const value = toJson(key, doc, budget, depth + 1);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function scalarToJson(value: unknown, source: string | undefined): JsonValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : (source ?? String(value));
+  if (typeof value === 'bigint') return Number(value);
+  // Timestamps and binary stay strings, as go-yaml gives them to an interface{}.
+  return source ?? String(value);
+}
