@@ -1,0 +1,644 @@
+/**
+ * The policy catalog: Azure's initiatives and definitions kept in policies/, checked when loaded, and
+ * resolved against the settings into the Gatekeeper constraints that an Azure Policy assignment would create.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { isObject, type JsonObject, type JsonValue } from '../json';
+import type { CatalogResult } from '../protocol';
+import { DEFAULT_SETTINGS, describe, parseEffect, type PolicyOverride, type Settings } from '../settings';
+import { templateByStoreUrl } from '../templates/index';
+import type { ConstraintTemplate } from '../templates/types';
+import type { ActiveConstraint, ConstraintMatch, LabelSelector, LabelSelectorRequirement, ResolvedPolicy } from './types';
+
+// ---- The files, as the schemas in policies/schema describe them ----
+
+type ParameterType = 'String' | 'Array' | 'Object' | 'Boolean' | 'Integer';
+
+interface ParameterFile {
+  type: ParameterType;
+  metadata: { displayName: string; description: string };
+  defaultValue: JsonValue;
+  allowedValues?: JsonValue[];
+  schema?: JsonObject;
+}
+
+interface DetailsFile {
+  source?: JsonValue;
+  warn?: JsonValue;
+  templateInfo: { sourceType: 'PublicURL'; url: string };
+  apiGroups: JsonValue;
+  kinds: JsonValue;
+  namespaces?: JsonValue;
+  excludedNamespaces?: JsonValue;
+  labelSelector?: JsonValue;
+  values?: JsonObject;
+}
+
+interface DefinitionFile {
+  id: string;
+  name: string;
+  properties: {
+    displayName: string;
+    metadata: { version: string };
+    version: string;
+    versions?: string[];
+    parameters: Record<string, ParameterFile>;
+    policyRule: { then: { effect: string; details: DetailsFile } };
+  };
+}
+
+interface MemberFile {
+  policyDefinitionReferenceId: string;
+  policyDefinitionId: string;
+  definitionVersion: string;
+  parameters: Record<string, { value: JsonValue }>;
+}
+
+interface InitiativeFile {
+  id: string;
+  name: string;
+  properties: {
+    displayName: string;
+    metadata: { version: string; aksPolicyAlias?: string };
+    version: string;
+    versions?: string[];
+    parameters: Record<string, ParameterFile>;
+    policyDefinitions: MemberFile[];
+  };
+}
+
+// ---- The loaded catalog ----
+
+export interface PolicyParameter {
+  name: string;
+  type: ParameterType;
+  defaultValue: JsonValue;
+  allowedValues?: JsonValue[];
+  /** The parameter's own JSON schema, compiled: Azure checks assigned values against it. */
+  matchesSchema?: ValidateFunction;
+}
+
+export interface PolicyDefinition {
+  guid: string;
+  file: string;
+  displayName: string;
+  version: string;
+  parameters: Map<string, PolicyParameter>;
+  /** `policyRule.then.effect`: usually `[parameters('effect')]`. */
+  effect: string;
+  details: DetailsFile;
+  template: ConstraintTemplate;
+}
+
+export interface InitiativeMember {
+  referenceId: string;
+  definition: PolicyDefinition;
+  /** The version range the initiative pins, e.g. `6.*.*`. */
+  definitionVersion: string;
+  /** What the initiative passes to the definition's parameters: literals, or expressions over its own parameters. */
+  values: { parameter: PolicyParameter; value: JsonValue }[];
+}
+
+export interface Initiative {
+  guid: string;
+  alias?: string;
+  displayName: string;
+  version: string;
+  parameters: Map<string, PolicyParameter>;
+  members: InitiativeMember[];
+}
+
+export interface PolicyCatalog {
+  initiatives: Initiative[];
+  definitions: PolicyDefinition[];
+}
+
+/** The bundled policy files are wrong; `problems` lists every mistake found, each naming its file. */
+export class CatalogError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The policy catalog is invalid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'CatalogError';
+  }
+}
+
+// Azure keeps these out of every constraint, whatever the assignment says.
+const ALWAYS_EXCLUDED_NAMESPACES = ['kube-system', 'gatekeeper-system', 'azure-arc'];
+const DEFINITION_ID_PREFIX = '/providers/Microsoft.Authorization/policyDefinitions/';
+const SET_DEFINITION_ID_PREFIX = '/providers/Microsoft.Authorization/policySetDefinitions/';
+const PORTAL_DEFINITION_URL =
+  'https://portal.azure.com/#blade/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/%2Fproviders%2FMicrosoft.Authorization%2FpolicyDefinitions%2F';
+const DEFINITION_SCHEMA = 'policy-definition.schema.json';
+const SET_DEFINITION_SCHEMA = 'policy-set-definition.schema.json';
+/** Initiative parameters that have their own setting rather than an entry in `aksPolicy.parameters`. */
+const PARAMETERS_WITH_OWN_SETTING = new Map([
+  ['effect', 'aksPolicy.effect'],
+  ['excludednamespaces', 'aksPolicy.excludedNamespaces'],
+  ['namespaces', 'aksPolicy.namespaces'],
+]);
+
+export function docsUrl(definitionGuid: string): string {
+  return PORTAL_DEFINITION_URL + definitionGuid;
+}
+
+/** The nearest `policies/` folder holding initiatives, from the code's own folder up (dist/ when bundled, server/src/engine/ under tsx). */
+export function findPoliciesDir(start: string = __dirname): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'policies');
+    if (existsSync(join(candidate, 'initiatives'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`No policies/initiatives folder found above ${start}.`);
+  }
+}
+
+export interface PolicySchemas {
+  ajv: Ajv;
+  validateDefinition: ValidateFunction<DefinitionFile>;
+  validateInitiative: ValidateFunction<InitiativeFile>;
+}
+
+/** Compiles the two JSON schemas of policies/schema (the editor validates the same files with them). */
+export function compilePolicySchemas(policiesDir: string = findPoliciesDir()): PolicySchemas {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  const readSchema = (name: string): JsonObject => readJson(join(policiesDir, 'schema', name)) as JsonObject;
+  // Registered under their file names, so the set schema's relative $refs resolve here as they do in the editor.
+  ajv.addSchema(readSchema(DEFINITION_SCHEMA), DEFINITION_SCHEMA);
+  ajv.addSchema(readSchema(SET_DEFINITION_SCHEMA), SET_DEFINITION_SCHEMA);
+  const validateDefinition = ajv.getSchema<DefinitionFile>(DEFINITION_SCHEMA);
+  const validateInitiative = ajv.getSchema<InitiativeFile>(SET_DEFINITION_SCHEMA);
+  if (!validateDefinition || !validateInitiative) throw new Error(`The policy schemas in ${policiesDir} did not compile.`);
+  return { ajv, validateDefinition, validateInitiative };
+}
+
+/** One line per schema error, e.g. `/properties/parameters/effect/defaultValue must be equal to one of the allowed values`. */
+function formatSchemaErrors(errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`);
+}
+
+/**
+ * Loads and checks every file of `policiesDir`: the schemas, then the cross references (members name known
+ * definitions at a version their pin accepts, templates are registered, expressions name declared parameters,
+ * defaults and fixed values are valid). Throws a CatalogError listing every problem.
+ */
+export function loadCatalog(policiesDir: string = findPoliciesDir()): PolicyCatalog {
+  const schemas = compilePolicySchemas(policiesDir);
+  const problems: string[] = [];
+  const definitions: PolicyDefinition[] = [];
+  for (const file of jsonFiles(join(policiesDir, 'definitions'))) {
+    const json = readJsonFile(file, problems);
+    if (json === undefined) continue;
+    if (!schemas.validateDefinition(json)) {
+      problems.push(...formatSchemaErrors(schemas.validateDefinition.errors).map((error) => `${file}: ${error}`));
+      continue;
+    }
+    const definition = loadDefinition(file, json, schemas.ajv, problems);
+    if (!definition) continue;
+    const sameGuid = definitions.find((other) => other.guid === definition.guid);
+    if (sameGuid) problems.push(`${file}: definition ${definition.guid} is also defined in ${sameGuid.file}.`);
+    else definitions.push(definition);
+  }
+
+  const initiatives: Initiative[] = [];
+  for (const file of jsonFiles(join(policiesDir, 'initiatives'))) {
+    const json = readJsonFile(file, problems);
+    if (json === undefined) continue;
+    if (!schemas.validateInitiative(json)) {
+      problems.push(...formatSchemaErrors(schemas.validateInitiative.errors).map((error) => `${file}: ${error}`));
+      continue;
+    }
+    const initiative = loadInitiative(file, json, definitions, schemas.ajv, problems);
+    const clash = initiatives.find(
+      (other) => other.guid === initiative.guid || (initiative.alias !== undefined && other.alias?.toLowerCase() === initiative.alias.toLowerCase()),
+    );
+    if (clash) problems.push(`${file}: initiative ${initiative.guid} (${initiative.alias ?? 'no alias'}) clashes with ${clash.guid} (${clash.alias ?? 'no alias'}).`);
+    else initiatives.push(initiative);
+  }
+  if (initiatives.length === 0) problems.push(`${policiesDir}: no initiative.`);
+  if (problems.length > 0) throw new CatalogError(problems);
+  return { initiatives, definitions };
+}
+
+function jsonFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+function readJsonFile(file: string, problems: string[]): unknown {
+  try {
+    return readJson(file);
+  } catch (error) {
+    problems.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+function loadParameters(file: string, owner: string, parameters: Record<string, ParameterFile>, ajv: Ajv, problems: string[]): Map<string, PolicyParameter> {
+  const loaded = new Map<string, PolicyParameter>();
+  for (const [name, declared] of Object.entries(parameters)) {
+    const parameter: PolicyParameter = { name, type: declared.type, defaultValue: declared.defaultValue };
+    if (declared.allowedValues) parameter.allowedValues = declared.allowedValues;
+    if (declared.schema) {
+      try {
+        parameter.matchesSchema = ajv.compile(declared.schema);
+      } catch (error) {
+        problems.push(`${file}: ${owner} parameter ${name} has an invalid schema: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
+    }
+    const checked = checkParameterValue(parameter, declared.defaultValue);
+    if (!checked.ok) problems.push(`${file}: ${owner} parameter ${name} has an invalid default: ${checked.reason}.`);
+    loaded.set(name, parameter);
+  }
+  return loaded;
+}
+
+function loadDefinition(file: string, json: DefinitionFile, ajv: Ajv, problems: string[]): PolicyDefinition | undefined {
+  const { properties } = json;
+  const guid = json.name;
+  const count = problems.length;
+  if (json.id !== DEFINITION_ID_PREFIX + guid) problems.push(`${file}: id ${json.id} does not end with the name ${guid}.`);
+  checkVersions(file, properties.version, properties.metadata.version, properties.versions, problems);
+  const parameters = loadParameters(file, 'definition', properties.parameters, ajv, problems);
+  const { effect, details } = properties.policyRule.then;
+  checkReferences(file, 'policyRule.then', { effect, details: detailsAsJson(details) }, parameters, problems);
+  const template = templateByStoreUrl(details.templateInfo.url);
+  if (!template) problems.push(`${file}: no registered constraint template has the store URL ${details.templateInfo.url}.`);
+  if (!template || problems.length > count) return undefined;
+  const definition: PolicyDefinition = { guid, file, displayName: properties.displayName, version: properties.version, parameters, effect, details, template };
+  // Azure would not accept an assignment whose effect is not an effect, so neither do we.
+  const defaultEffect = evaluate(effect, defaultsOf(parameters));
+  if (parseEffect(defaultEffect) === undefined) problems.push(`${file}: policyRule.then.effect gives ${describe(defaultEffect)}, not an effect.`);
+  return definition;
+}
+
+function loadInitiative(file: string, json: InitiativeFile, definitions: PolicyDefinition[], ajv: Ajv, problems: string[]): Initiative {
+  const { properties } = json;
+  const count = problems.length;
+  if (json.id !== SET_DEFINITION_ID_PREFIX + json.name) problems.push(`${file}: id ${json.id} does not end with the name ${json.name}.`);
+  checkVersions(file, properties.version, properties.metadata.version, properties.versions, problems);
+  const parameters = loadParameters(file, 'initiative', properties.parameters, ajv, problems);
+  const members: InitiativeMember[] = [];
+  for (const member of properties.policyDefinitions) {
+    const referenceId = member.policyDefinitionReferenceId;
+    const where = `${file}: member ${referenceId}`;
+    if (members.some((other) => other.referenceId === referenceId)) problems.push(`${where} appears twice.`);
+    const guid = member.policyDefinitionId.slice(DEFINITION_ID_PREFIX.length);
+    const definition = definitions.find((candidate) => candidate.guid === guid);
+    if (!definition) {
+      problems.push(`${where} names definition ${guid}, which is not in policies/definitions.`);
+      continue;
+    }
+    if (!versionSatisfies(definition.version, member.definitionVersion)) {
+      problems.push(`${where} pins ${member.definitionVersion}, but ${definition.file} is version ${definition.version}.`);
+    }
+    const values: InitiativeMember['values'] = [];
+    for (const [name, { value }] of Object.entries(member.parameters)) {
+      const parameter = definition.parameters.get(name);
+      if (!parameter) {
+        problems.push(`${where} passes ${name}, which ${definition.file} does not declare.`);
+        continue;
+      }
+      checkReferences(file, `member ${referenceId} parameter ${name}`, value, parameters, problems);
+      values.push({ parameter, value });
+    }
+    members.push({ referenceId, definition, definitionVersion: member.definitionVersion, values });
+  }
+  const initiative: Initiative = { guid: json.name, displayName: properties.displayName, version: properties.version, parameters, members };
+  if (properties.metadata.aksPolicyAlias) initiative.alias = properties.metadata.aksPolicyAlias;
+  // Fixed values and defaults must suit the definitions; with settings, the same check happens at resolution.
+  if (problems.length === count) {
+    const defaults = defaultsOf(parameters);
+    for (const member of members) {
+      for (const { parameter, value } of member.values) {
+        const checked = checkParameterValue(parameter, evaluate(value, defaults));
+        if (!checked.ok) problems.push(`${file}: member ${member.referenceId} passes ${parameter.name} an invalid value: ${checked.reason}.`);
+      }
+    }
+  }
+  return initiative;
+}
+
+function checkVersions(file: string, version: string, metadataVersion: string, versions: string[] | undefined, problems: string[]): void {
+  if (metadataVersion !== version) problems.push(`${file}: metadata.version ${metadataVersion} differs from version ${version}.`);
+  if (versions && !versions.includes(version)) problems.push(`${file}: versions does not list version ${version}.`);
+}
+
+/** Azure's pins: each of major.minor.patch is a number or `*`. A pre-release suffix does not count. */
+function versionSatisfies(version: string, pin: string): boolean {
+  const actual = version.split('-')[0].split('.');
+  return pin.split('.').every((part, index) => part === '*' || part === actual[index]);
+}
+
+function detailsAsJson(details: DetailsFile): JsonObject {
+  return Object.fromEntries(Object.entries(details).filter((entry): entry is [string, JsonValue] => entry[1] !== undefined));
+}
+
+// ---- Azure template expressions ----
+
+interface ParameterReference {
+  parameter: string;
+  properties: string[];
+}
+
+const PARAMETER_EXPRESSION = /^\[parameters\('([A-Za-z][A-Za-z0-9_-]*)'\)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)\]$/;
+
+/**
+ * The part of Azure's template language that built-in policies use: `[parameters('x')]` and
+ * `[parameters('x').property]`. A string starting with `[[` is a literal starting with `[`.
+ * Returns the literal text, the reference, or undefined for an expression we do not evaluate.
+ */
+function parseString(text: string): { literal: string } | ParameterReference | undefined {
+  if (text.startsWith('[[')) return { literal: text.slice(1) };
+  if (!text.startsWith('[') || !text.endsWith(']')) return { literal: text };
+  const match = PARAMETER_EXPRESSION.exec(text);
+  if (!match) return undefined;
+  return { parameter: match[1], properties: match[2].split('.').slice(1) };
+}
+
+/** Reports expressions in `value` that we cannot evaluate or that name undeclared parameters. */
+function checkReferences(file: string, where: string, value: JsonValue, parameters: Map<string, PolicyParameter>, problems: string[]): void {
+  if (typeof value === 'string') {
+    const parsed = parseString(value);
+    if (!parsed) problems.push(`${file}: ${where}: ${value} is not an expression we evaluate (only [parameters('name')] and [parameters('name').property]).`);
+    else if ('parameter' in parsed && !parameters.has(parsed.parameter)) problems.push(`${file}: ${where}: ${value} names an undeclared parameter.`);
+  } else if (Array.isArray(value)) {
+    for (const item of value) checkReferences(file, where, item, parameters, problems);
+  } else if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) checkReferences(file, `${where}.${key}`, item, parameters, problems);
+  }
+}
+
+/** Substitutes parameter values into `value`. Only called on values that checkReferences accepted. */
+function evaluate(value: JsonValue, scope: ReadonlyMap<string, JsonValue>): JsonValue {
+  if (typeof value === 'string') {
+    const parsed = parseString(value);
+    if (!parsed) throw new Error(`Unchecked expression ${value}`);
+    if ('literal' in parsed) return parsed.literal;
+    let result = scope.get(parsed.parameter) ?? null;
+    // Parameter schemas guarantee the properties our files read; a missing one gives null rather than a crash.
+    for (const property of parsed.properties) result = isObject(result) && Object.hasOwn(result, property) ? result[property] : null;
+    return result;
+  }
+  if (Array.isArray(value)) return value.map((item) => evaluate(item, scope));
+  if (isObject(value)) return evaluateObject(value, scope);
+  return value;
+}
+
+function evaluateObject(value: JsonObject, scope: ReadonlyMap<string, JsonValue>): JsonObject {
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, evaluate(item, scope)]));
+}
+
+// ---- Parameter values ----
+
+type CheckedValue = { ok: true; value: JsonValue } | { ok: false; reason: string };
+
+const TYPE_CHECKS: Record<ParameterType, { test: (value: JsonValue) => boolean; expected: string }> = {
+  String: { test: (value) => typeof value === 'string', expected: 'a string' },
+  Array: { test: (value) => Array.isArray(value), expected: 'an array' },
+  Object: { test: (value) => isObject(value), expected: 'an object' },
+  Boolean: { test: (value) => typeof value === 'boolean', expected: 'true or false' },
+  Integer: { test: (value) => Number.isInteger(value), expected: 'a whole number' },
+};
+
+/**
+ * Checks a value as Azure checks an assignment's: type, allowed values, the parameter's schema.
+ * Strings are matched to allowed values in any letter case and come back in the listed spelling,
+ * which is what the Rego compares against.
+ */
+function checkParameterValue(parameter: PolicyParameter, value: JsonValue): CheckedValue {
+  const typeCheck = TYPE_CHECKS[parameter.type];
+  if (!typeCheck.test(value)) return { ok: false, reason: `expected ${typeCheck.expected}, got ${describe(value)}` };
+  let checked = value;
+  const { allowedValues } = parameter;
+  if (allowedValues) {
+    const refused: JsonValue[] = [];
+    const pick = (candidate: JsonValue): JsonValue => {
+      const allowed = findAllowedValue(allowedValues, candidate);
+      if (allowed === undefined) refused.push(candidate);
+      return allowed ?? candidate;
+    };
+    // For an array parameter, allowedValues lists what each item may be.
+    checked = parameter.type === 'Array' && Array.isArray(value) ? value.map(pick) : pick(value);
+    if (refused.length > 0) {
+      return { ok: false, reason: `${refused.map(describe).join(', ')} is not one of ${distinctIgnoringCase(allowedValues).map(describe).join(', ')}` };
+    }
+  }
+  if (parameter.matchesSchema && !parameter.matchesSchema(checked)) {
+    return { ok: false, reason: `${describe(value)} does not fit the parameter's schema (${formatSchemaErrors(parameter.matchesSchema.errors).join('; ')})` };
+  }
+  return { ok: true, value: checked };
+}
+
+function findAllowedValue(allowedValues: JsonValue[], candidate: JsonValue): JsonValue | undefined {
+  const exact = allowedValues.find((allowed) => JSON.stringify(allowed) === JSON.stringify(candidate));
+  if (exact !== undefined || typeof candidate !== 'string') return exact;
+  return allowedValues.find((allowed) => typeof allowed === 'string' && allowed.toLowerCase() === candidate.toLowerCase());
+}
+
+/** Effects are listed as audit, Audit, deny, ...; a message needs each only once. */
+function distinctIgnoringCase(values: JsonValue[]): JsonValue[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = typeof value === 'string' ? value.toLowerCase() : JSON.stringify(value);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function defaultsOf(parameters: Map<string, PolicyParameter>): Map<string, JsonValue> {
+  return new Map(Array.from(parameters, ([name, parameter]) => [name, parameter.defaultValue]));
+}
+
+/** Azure's parameter names are case-insensitive; settings are typed by hand. */
+function findParameter(parameters: Map<string, PolicyParameter>, name: string): PolicyParameter | undefined {
+  return parameters.get(name) ?? Array.from(parameters.values()).find((parameter) => parameter.name.toLowerCase() === name.toLowerCase());
+}
+
+// ---- Resolution ----
+
+/** Finds an initiative by alias (any case), GUID, or full resource id. */
+export function findInitiative(catalog: PolicyCatalog, nameOrId: string): Initiative | undefined {
+  const key = nameOrId.trim().toLowerCase();
+  const guid = key.startsWith(SET_DEFINITION_ID_PREFIX.toLowerCase()) ? key.slice(SET_DEFINITION_ID_PREFIX.length) : key;
+  return catalog.initiatives.find((initiative) => initiative.alias?.toLowerCase() === key || initiative.guid === guid);
+}
+
+/**
+ * What an assignment of the chosen initiative would put in the cluster, given the settings: the initiative's
+ * parameters (defaults, then settings), passed into each member as the initiative says, then the member's own
+ * overrides from `aksPolicy.policies`. Bad settings become problems and fall back; this never throws.
+ */
+export function resolvePolicy(catalog: PolicyCatalog, settings: Settings): ResolvedPolicy {
+  const problems: string[] = [];
+  let initiative = findInitiative(catalog, settings.initiative);
+  if (!initiative) {
+    initiative = findInitiative(catalog, DEFAULT_SETTINGS.initiative) ?? catalog.initiatives[0];
+    const known = catalog.initiatives.map((candidate) => candidate.alias ?? candidate.guid).join(', ');
+    problems.push(`aksPolicy.initiative: no initiative is called ${describe(settings.initiative)} (known: ${known}, or a GUID); using "${initiative.alias ?? initiative.guid}".`);
+  }
+  const scope = assignInitiativeParameters(initiative, settings, problems);
+  const constraints = initiative.members.map((member) =>
+    resolveMember(member, scope, Object.hasOwn(settings.policies, member.referenceId) ? settings.policies[member.referenceId] : undefined, problems),
+  );
+  for (const referenceId of Object.keys(settings.policies)) {
+    if (initiative.members.some((member) => member.referenceId === referenceId)) continue;
+    const known = initiative.members.map((member) => member.referenceId).join(', ');
+    problems.push(`aksPolicy.policies.${referenceId}: the ${initiative.displayName} initiative has no member with this reference id (it has ${known}); ignored.`);
+  }
+  const effect = initiative.parameters.has('effect') ? parseEffect(scope.get('effect')) : undefined;
+  const info: ResolvedPolicy['initiative'] = { id: initiative.guid, displayName: initiative.displayName, version: initiative.version };
+  if (initiative.alias) info.alias = initiative.alias;
+  return { initiative: info, effect: effect ?? settings.effect, constraints, problems };
+}
+
+/** The initiative's parameter values: defaults, overridden by the settings that feed them. */
+function assignInitiativeParameters(initiative: Initiative, settings: Settings, problems: string[]): Map<string, JsonValue> {
+  const scope = defaultsOf(initiative.parameters);
+  const assign = (parameter: PolicyParameter, value: JsonValue, setting: string) => {
+    const checked = checkParameterValue(parameter, value);
+    if (checked.ok) scope.set(parameter.name, checked.value);
+    else problems.push(`${setting}: ${checked.reason}; using ${describe(parameter.defaultValue)}.`);
+  };
+  // An initiative without one of these parameters simply has nothing for that setting to feed.
+  const feed = (name: string, value: JsonValue, setting: string) => {
+    const parameter = initiative.parameters.get(name);
+    if (parameter) assign(parameter, value, setting);
+  };
+  feed('effect', settings.effect, 'aksPolicy.effect');
+  feed('excludedNamespaces', settings.excludedNamespaces, 'aksPolicy.excludedNamespaces');
+  feed('namespaces', settings.namespaces, 'aksPolicy.namespaces');
+  for (const [name, value] of Object.entries(settings.parameters)) {
+    const setting = `aksPolicy.parameters.${name}`;
+    const ownSetting = PARAMETERS_WITH_OWN_SETTING.get(name.toLowerCase());
+    if (ownSetting) {
+      problems.push(`${setting}: set it with ${ownSetting} instead; ignored.`);
+      continue;
+    }
+    const parameter = findParameter(initiative.parameters, name);
+    if (!parameter) {
+      const others = Array.from(initiative.parameters.keys()).filter((known) => !PARAMETERS_WITH_OWN_SETTING.has(known.toLowerCase()));
+      problems.push(`${setting}: the ${initiative.displayName} initiative has no parameter "${name}" (it has ${others.join(', ') || 'no other parameters'}); ignored.`);
+      continue;
+    }
+    assign(parameter, value, setting);
+  }
+  return scope;
+}
+
+function resolveMember(member: InitiativeMember, initiativeScope: Map<string, JsonValue>, override: PolicyOverride | undefined, problems: string[]): ActiveConstraint {
+  const { definition } = member;
+  const scope = defaultsOf(definition.parameters);
+  for (const { parameter, value } of member.values) {
+    const checked = checkParameterValue(parameter, evaluate(value, initiativeScope));
+    if (checked.ok) scope.set(parameter.name, checked.value);
+    else problems.push(`${member.referenceId}: the initiative passes ${parameter.name} a value that ${definition.displayName} refuses (${checked.reason}); using ${describe(parameter.defaultValue)}.`);
+  }
+  if (override) applyOverride(member, override, scope, problems);
+
+  const { details } = definition;
+  const read = (value: JsonValue | undefined): JsonValue | undefined => (value === undefined ? undefined : evaluate(value, scope));
+  const effect = parseEffect(evaluate(definition.effect, scope));
+  if (!effect) problems.push(`${member.referenceId}: its effect is not audit, deny or disabled; using audit.`);
+  const match: ConstraintMatch = {
+    kinds: [{ apiGroups: stringsOf(read(details.apiGroups)), kinds: stringsOf(read(details.kinds)) }],
+    namespaces: stringsOf(read(details.namespaces)),
+    excludedNamespaces: withAlwaysExcluded(stringsOf(read(details.excludedNamespaces))),
+    labelSelector: toLabelSelector(read(details.labelSelector)),
+  };
+  const source = read(details.source);
+  return {
+    referenceId: member.referenceId,
+    definitionId: definition.guid,
+    displayName: definition.displayName,
+    version: definition.version,
+    docsUrl: docsUrl(definition.guid),
+    template: definition.template,
+    effect: effect ?? 'audit',
+    parameters: details.values ? evaluateObject(details.values, scope) : {},
+    match,
+    source: source === 'Generated' || source === 'All' ? source : 'Original',
+  };
+}
+
+/** `aksPolicy.policies[referenceId]`: the member's effect and any of its definition's parameters, checked like an assignment's. */
+function applyOverride(member: InitiativeMember, override: PolicyOverride, scope: Map<string, JsonValue>, problems: string[]): void {
+  const { definition } = member;
+  const setting = `aksPolicy.policies.${member.referenceId}`;
+  const assign = (parameter: PolicyParameter, value: JsonValue, where: string) => {
+    const checked = checkParameterValue(parameter, value);
+    if (checked.ok) scope.set(parameter.name, checked.value);
+    else problems.push(`${where}: ${checked.reason}; using ${describe(scope.get(parameter.name))}.`);
+  };
+  const effectParameter = definition.parameters.get('effect');
+  if (override.effect !== undefined && effectParameter) assign(effectParameter, override.effect, `${setting}.effect`);
+  for (const [name, value] of Object.entries(override.parameters)) {
+    const where = `${setting}.parameters.${name}`;
+    const parameter = findParameter(definition.parameters, name);
+    if (parameter === effectParameter) problems.push(`${where}: set it with ${setting}.effect instead; ignored.`);
+    else if (!parameter) {
+      const known = Array.from(definition.parameters.keys()).filter((key) => key !== 'effect');
+      problems.push(`${where}: ${definition.displayName} has no parameter "${name}" (it has ${known.join(', ')}); ignored.`);
+    } else assign(parameter, value, where);
+  }
+}
+
+function stringsOf(value: JsonValue | undefined): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function withAlwaysExcluded(namespaces: string[]): string[] {
+  return [...namespaces, ...ALWAYS_EXCLUDED_NAMESPACES.filter((namespace) => !namespaces.includes(namespace))];
+}
+
+const OPERATORS: readonly LabelSelectorRequirement['operator'][] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/** The label selector as typed; the definitions' labelSelector schema has already refused anything else. */
+function toLabelSelector(value: JsonValue | undefined): LabelSelector {
+  const selector: LabelSelector = {};
+  if (!isObject(value)) return selector;
+  const { matchLabels, matchExpressions } = value;
+  if (isObject(matchLabels)) {
+    selector.matchLabels = Object.fromEntries(Object.entries(matchLabels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  }
+  if (Array.isArray(matchExpressions)) {
+    selector.matchExpressions = matchExpressions.flatMap((expression): LabelSelectorRequirement[] => {
+      if (!isObject(expression) || typeof expression.key !== 'string') return [];
+      const operator = OPERATORS.find((candidate) => candidate === expression.operator);
+      if (!operator) return [];
+      const requirement: LabelSelectorRequirement = { key: expression.key, operator };
+      if (Array.isArray(expression.values)) requirement.values = stringsOf(expression.values);
+      return [requirement];
+    });
+  }
+  return selector;
+}
+
+// ---- Protocol ----
+
+/** The `aksPolicy/catalog` answer: every initiative with its members. */
+export function catalogResult(catalog: PolicyCatalog): CatalogResult {
+  return {
+    initiatives: catalog.initiatives.map((initiative) => ({
+      id: initiative.guid,
+      ...(initiative.alias ? { alias: initiative.alias } : {}),
+      displayName: initiative.displayName,
+      version: initiative.version,
+      members: initiative.members.map(({ referenceId, definition }) => ({
+        referenceId,
+        definitionId: definition.guid,
+        displayName: definition.displayName,
+        version: definition.version,
+        template: definition.template.name,
+        docsUrl: docsUrl(definition.guid),
+      })),
+    })),
+  };
+}

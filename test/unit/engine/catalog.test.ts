@@ -1,0 +1,513 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  CatalogError,
+  catalogResult,
+  compilePolicySchemas,
+  findPoliciesDir,
+  loadCatalog,
+  resolvePolicy,
+} from '../../../server/src/engine/catalog';
+import type { ActiveConstraint, ResolvedPolicy } from '../../../server/src/engine/types';
+import { isObject, type JsonObject, type JsonValue } from '../../../server/src/json';
+import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../../../server/src/settings';
+import { templateByStoreUrl } from '../../../server/src/templates/index';
+
+const policiesDir = join(__dirname, '..', '..', '..', 'policies');
+const catalog = loadCatalog(policiesDir);
+
+const BASELINE = 'a8640138-9b0a-4a28-b8cb-1666c838647d';
+const RESTRICTED = '42b8ef37-b724-4e24-bbc8-7a7708edfe00';
+const CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE'];
+const DEFAULT_EXCLUDED = ['kube-system', 'gatekeeper-system', 'azure-arc', 'azure-extensions-usage-system'];
+const GROUP_IDS = { rule: 'MustRunAs', ranges: [{ min: 1, max: 65535 }] };
+
+function settingsWith(overrides: Partial<Settings>): Settings {
+  return { ...DEFAULT_SETTINGS, ...overrides };
+}
+
+function resolve(overrides: Partial<Settings> = {}): ResolvedPolicy {
+  return resolvePolicy(catalog, settingsWith(overrides));
+}
+
+function member(policy: ResolvedPolicy, referenceId: string): ActiveConstraint {
+  const constraint = policy.constraints.find((candidate) => candidate.referenceId === referenceId);
+  assert.ok(constraint, `no constraint ${referenceId}`);
+  return constraint;
+}
+
+function readJsonObject(file: string): JsonObject {
+  const json: JsonValue = JSON.parse(readFileSync(file, 'utf8'));
+  assert.ok(isObject(json), `${file} is not an object`);
+  return json;
+}
+
+function filesIn(folder: string): string[] {
+  return readdirSync(join(policiesDir, folder))
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => join(policiesDir, folder, name));
+}
+
+describe('policy files and schemas', () => {
+  const schemas = compilePolicySchemas(policiesDir);
+
+  it('has the 9 definitions and the 2 initiatives', () => {
+    assert.equal(filesIn('definitions').length, 9);
+    assert.deepEqual(filesIn('initiatives').map((file) => file.slice(file.lastIndexOf('/') + 1)).sort(), ['baseline.json', 'restricted.json']);
+  });
+
+  it('validates every definition against the definition schema', () => {
+    for (const file of filesIn('definitions')) {
+      assert.equal(schemas.validateDefinition(readJsonObject(file)), true, `${file}: ${JSON.stringify(schemas.validateDefinition.errors)}`);
+    }
+  });
+
+  it('validates every initiative against the set definition schema', () => {
+    for (const file of filesIn('initiatives')) {
+      assert.equal(schemas.validateInitiative(readJsonObject(file)), true, `${file}: ${JSON.stringify(schemas.validateInitiative.errors)}`);
+    }
+  });
+
+  it('rejects typical typos in a definition', () => {
+    const breakages: [string, (properties: JsonObject) => void][] = [
+      ['misspelt defaultValue', (p) => Object.assign(field(p, 'parameters', 'warn'), { default: false })],
+      ['lower-case parameter type', (p) => Object.assign(field(p, 'parameters', 'warn'), { type: 'boolean' })],
+      ['unknown effect', (p) => Object.assign(field(p, 'parameters', 'effect'), { defaultValue: 'Block' })],
+      ['default of the wrong type', (p) => Object.assign(field(p, 'parameters', 'excludedImages'), { defaultValue: 'img' })],
+      ['malformed expression', (p) => Object.assign(field(p, 'policyRule', 'then', 'details', 'values'), { excludedImages: "[parameter('excludedImages')]" })],
+      ['missing templateInfo', (p) => delete field(p, 'policyRule', 'then', 'details').templateInfo],
+      ['another mode', (p) => Object.assign(p, { mode: 'Indexed' })],
+    ];
+    for (const [what, breakIt] of breakages) {
+      const json = readJsonObject(join(policiesDir, 'definitions', 'NoPrivilege.json'));
+      breakIt(field(json, 'properties'));
+      assert.equal(schemas.validateDefinition(json), false, what);
+    }
+  });
+
+  it('rejects typical typos in an initiative', () => {
+    const breakages: [string, (properties: JsonObject) => void][] = [
+      ['member without definition id', (p) => delete firstMember(p).policyDefinitionId],
+      ['bad version pin', (p) => Object.assign(firstMember(p), { definitionVersion: '9.x' })],
+      ['parameter value without "value"', (p) => Object.assign(field(firstMember(p), 'parameters'), { effect: '[parameters(\'effect\')]' })],
+      ['alias with capitals', (p) => Object.assign(field(p, 'metadata'), { aksPolicyAlias: 'Baseline' })],
+    ];
+    for (const [what, breakIt] of breakages) {
+      const json = readJsonObject(join(policiesDir, 'initiatives', 'baseline.json'));
+      breakIt(field(json, 'properties'));
+      assert.equal(schemas.validateInitiative(json), false, what);
+    }
+  });
+});
+
+/** Every cross reference the loader relies on, read straight from the files. */
+describe('catalog references (meta)', () => {
+  const definitions = filesIn('definitions').map(readJsonObject);
+
+  it('every initiative member names a definition in policies/definitions', () => {
+    const known = new Set(definitions.map((definition) => definition.id));
+    for (const file of filesIn('initiatives')) {
+      const members = field(readJsonObject(file), 'properties').policyDefinitions;
+      assert.ok(Array.isArray(members));
+      for (const entry of members) {
+        assert.ok(isObject(entry));
+        assert.ok(known.has(entry.policyDefinitionId), `${file}: ${entry.policyDefinitionReferenceId} names an unknown definition ${entry.policyDefinitionId}`);
+      }
+    }
+  });
+
+  it('every definition names a registered constraint template', () => {
+    for (const definition of definitions) {
+      const url = field(definition, 'properties', 'policyRule', 'then', 'details', 'templateInfo').url;
+      assert.equal(typeof url, 'string');
+      const template = templateByStoreUrl(String(url));
+      assert.ok(template, `${field(definition, 'properties').displayName}: no template registered for ${url}`);
+      assert.equal(template.storeUrl, url);
+    }
+  });
+});
+
+describe('loadCatalog', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'aks-policy-catalog-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+  let copies = 0;
+
+  /** A copy of policies/ with one file changed. */
+  function brokenCopy(folder: string, name: string, change: (json: JsonObject) => void): string {
+    const dir = join(scratch, String(copies++));
+    cpSync(policiesDir, dir, { recursive: true });
+    const file = join(dir, folder, name);
+    const json = readJsonObject(file);
+    change(json);
+    writeFileSync(file, JSON.stringify(json));
+    return dir;
+  }
+
+  function problemsOf(dir: string): string[] {
+    try {
+      loadCatalog(dir);
+    } catch (error) {
+      assert.ok(error instanceof CatalogError, String(error));
+      return error.problems;
+    }
+    assert.fail('the catalog loaded');
+  }
+
+  it('finds policies/ from its own folder by default', () => {
+    assert.equal(findPoliciesDir(), policiesDir);
+    assert.equal(loadCatalog().initiatives.length, 2);
+  });
+
+  it('loads both initiatives and the 9 definitions', () => {
+    assert.deepEqual(catalog.initiatives.map((initiative) => [initiative.alias, initiative.guid, initiative.version, initiative.members.length]), [
+      ['baseline', BASELINE, '1.4.0', 5],
+      ['restricted', RESTRICTED, '2.5.0', 8],
+    ]);
+    assert.equal(catalog.definitions.length, 9);
+  });
+
+  it('reports a schema error with its file', () => {
+    const problems = problemsOf(brokenCopy('definitions', 'NoPrivilege.json', (json) => Object.assign(field(json, 'properties'), { versoin: '1.0.0' })));
+    assert.equal(problems.length >= 1, true);
+    assert.match(problems[0], /NoPrivilege\.json: \/properties must NOT have additional properties/);
+  });
+
+  it('reports a member naming an unknown definition', () => {
+    const problems = problemsOf(
+      brokenCopy('initiatives', 'baseline.json', (json) =>
+        Object.assign(firstMember(field(json, 'properties')), { policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/00000000-0000-0000-0000-000000000000' }),
+      ),
+    );
+    assert.deepEqual(problems.map((problem) => problem.replace(/^.*baseline\.json: /, '')), [
+      'member NoPrivilegedContainers names definition 00000000-0000-0000-0000-000000000000, which is not in policies/definitions.',
+    ]);
+  });
+
+  it('reports a template that is not registered', () => {
+    const problems = problemsOf(
+      brokenCopy('definitions', 'NoPrivilege.json', (json) =>
+        Object.assign(field(json, 'properties', 'policyRule', 'then', 'details', 'templateInfo'), { url: 'https://store.policy.core.windows.net/kubernetes/nothing/v1/template.yaml' }),
+      ),
+    );
+    assert.ok(problems.some((problem) => /NoPrivilege\.json: no registered constraint template has the store URL .*nothing\/v1/.test(problem)), problems.join('\n'));
+  });
+
+  it('reports an expression naming an undeclared parameter, and a pin the definition does not satisfy', () => {
+    const undeclared = problemsOf(
+      brokenCopy('definitions', 'NoPrivilege.json', (json) => Object.assign(field(json, 'properties', 'policyRule', 'then', 'details', 'values'), { extra: "[parameters('nothing')]" })),
+    );
+    assert.ok(undeclared.some((problem) => problem.includes("[parameters('nothing')] names an undeclared parameter")), undeclared.join('\n'));
+    const pinned = problemsOf(brokenCopy('initiatives', 'restricted.json', (json) => Object.assign(firstMember(field(json, 'properties')), { definitionVersion: '8.*.*' })));
+    assert.ok(pinned.some((problem) => problem.includes('pins 8.*.*, but') && problem.includes('version 9.2.0')), pinned.join('\n'));
+  });
+
+  it('reports a fixed value that the definition refuses', () => {
+    const problems = problemsOf(
+      brokenCopy('initiatives', 'restricted.json', (json) => {
+        const users = (field(json, 'properties').policyDefinitions as JsonObject[]).find((entry) => entry.policyDefinitionReferenceId === 'AllowedUsersGroups');
+        assert.ok(users);
+        Object.assign(field(users, 'parameters'), { runAsUserRule: { value: 'MustBeRoot' } });
+      }),
+    );
+    assert.ok(problems.some((problem) => problem.includes('member AllowedUsersGroups passes runAsUserRule an invalid value: "MustBeRoot" is not one of')), problems.join('\n'));
+  });
+});
+
+describe('resolvePolicy: Baseline with the default settings', () => {
+  const policy = resolve();
+
+  it('resolves the initiative without problems', () => {
+    assert.deepEqual(policy.problems, []);
+    assert.deepEqual(policy.initiative, {
+      id: BASELINE,
+      alias: 'baseline',
+      displayName: 'Kubernetes cluster pod security baseline standards for Linux-based workloads',
+      version: '1.4.0',
+    });
+    assert.equal(policy.effect, 'audit');
+  });
+
+  it('has the 5 members with their pinned versions and templates', () => {
+    assert.deepEqual(
+      policy.constraints.map((constraint) => [constraint.referenceId, constraint.version, constraint.template.name]),
+      [
+        ['NoPrivilegedContainers', '9.2.0', 'k8sazurev2noprivilege'],
+        ['BlockUsingHostNetwork', '6.2.0', 'k8sazurev3hostnetworkingports'],
+        ['BlockUsingHostProcessIDAndIPC', '5.2.0', 'k8sazurev2blockhostnamespace'],
+        ['ContainerCapabilities', '6.2.0', 'k8sazurev3allowedcapabilities'],
+        ['NoHostPathVolume', '6.2.0', 'k8sazurev3hostfilesystem'],
+      ],
+    );
+  });
+
+  it('gives every member the initiative effect audit, NoPrivilege included (its own default is Deny)', () => {
+    assert.deepEqual(new Set(policy.constraints.map((constraint) => constraint.effect)), new Set(['audit']));
+  });
+
+  it('fixes the capability list (with NET_RAW) and the host network values', () => {
+    assert.deepEqual(member(policy, 'ContainerCapabilities').parameters, {
+      allowedCapabilities: CAPABILITIES,
+      requiredDropCapabilities: [],
+      excludedContainers: [],
+      excludedImages: [],
+    });
+    assert.deepEqual(member(policy, 'BlockUsingHostNetwork').parameters, {
+      allowHostNetwork: false,
+      minPort: 0,
+      maxPort: 0,
+      excludedContainers: [],
+      excludedImages: [],
+    });
+  });
+
+  it("passes allowedHostPaths' paths, and the definitions' own defaults elsewhere", () => {
+    assert.deepEqual(member(policy, 'NoHostPathVolume').parameters, { allowedHostPaths: [], excludedContainers: [], excludedImages: [] });
+    assert.deepEqual(member(policy, 'NoPrivilegedContainers').parameters, { excludedContainers: [], excludedImages: [] });
+    assert.deepEqual(member(policy, 'BlockUsingHostProcessIDAndIPC').parameters, { excludedImages: [] });
+  });
+
+  it('matches Pods outside the excluded namespaces, from the Original source', () => {
+    for (const constraint of policy.constraints) {
+      assert.deepEqual(constraint.match, {
+        kinds: [{ apiGroups: [''], kinds: ['Pod'] }],
+        namespaces: [],
+        excludedNamespaces: DEFAULT_EXCLUDED,
+        labelSelector: {},
+      });
+      assert.equal(constraint.source, 'Original');
+    }
+  });
+
+  it("links each member to its definition's portal page", () => {
+    const constraint = member(policy, 'NoPrivilegedContainers');
+    assert.equal(constraint.definitionId, '95edb821-ddaf-4404-9732-666045e056b4');
+    assert.equal(constraint.displayName, 'Kubernetes cluster should not allow privileged containers');
+    assert.equal(
+      constraint.docsUrl,
+      'https://portal.azure.com/#blade/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/%2Fproviders%2FMicrosoft.Authorization%2FpolicyDefinitions%2F95edb821-ddaf-4404-9732-666045e056b4',
+    );
+  });
+});
+
+describe('resolvePolicy: Restricted with the default settings', () => {
+  const policy = resolve({ initiative: 'restricted' });
+
+  it('has the 8 members with their pinned versions and templates', () => {
+    assert.deepEqual(policy.problems, []);
+    assert.equal(policy.initiative.id, RESTRICTED);
+    assert.deepEqual(
+      policy.constraints.map((constraint) => [constraint.referenceId, constraint.version, constraint.template.name, constraint.effect]),
+      [
+        ['NoPrivilegedContainers', '9.2.0', 'k8sazurev2noprivilege', 'audit'],
+        ['NoPrivilegeEscalation', '7.2.0', 'k8sazurev3noprivilegeescalation', 'audit'],
+        ['BlockUsingHostNetwork', '6.2.0', 'k8sazurev3hostnetworkingports', 'audit'],
+        ['BlockUsingHostProcessIDAndIPC', '5.2.0', 'k8sazurev2blockhostnamespace', 'audit'],
+        ['ContainerCapabilities', '6.2.0', 'k8sazurev3allowedcapabilities', 'audit'],
+        ['AllowedVolumeTypes', '5.2.0', 'k8sazurev2volumetypes', 'audit'],
+        ['AllowedUsersGroups', '6.2.0', 'k8sazurev3allowedusersgroups', 'audit'],
+        ['AllowedSeccompProfiles', '7.2.0', 'k8sazurev3allowedseccomp', 'audit'],
+      ],
+    );
+  });
+
+  it('reshapes the user and group parameters as Azure does', () => {
+    assert.deepEqual(member(policy, 'AllowedUsersGroups').parameters, {
+      runAsUser: { rule: 'MustRunAsNonRoot', ranges: [] },
+      runAsGroup: GROUP_IDS,
+      supplementalGroups: GROUP_IDS,
+      fsGroup: GROUP_IDS,
+      excludedContainers: [],
+      excludedImages: [],
+    });
+  });
+
+  it('maps allowedVolumeTypes to volumes, and fixes the seccomp profiles', () => {
+    assert.deepEqual(member(policy, 'AllowedVolumeTypes').parameters, {
+      volumes: ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'],
+      excludedImages: [],
+    });
+    assert.deepEqual(member(policy, 'AllowedSeccompProfiles').parameters, {
+      allowedProfiles: ['runtime/default', 'docker/default'],
+      excludedContainers: [],
+      excludedImages: [],
+    });
+  });
+
+  it("passes its capability parameters' defaults", () => {
+    assert.deepEqual(member(policy, 'ContainerCapabilities').parameters.allowedCapabilities, CAPABILITIES);
+    assert.deepEqual(member(policy, 'ContainerCapabilities').parameters.requiredDropCapabilities, []);
+  });
+});
+
+describe('resolvePolicy: choosing the initiative', () => {
+  it('accepts the alias in any case, the GUID and the resource id', () => {
+    for (const initiative of ['RESTRICTED', ` ${RESTRICTED} `, `/providers/Microsoft.Authorization/policySetDefinitions/${RESTRICTED}`]) {
+      const policy = resolve({ initiative });
+      assert.equal(policy.initiative.id, RESTRICTED, initiative);
+      assert.deepEqual(policy.problems, []);
+    }
+  });
+
+  it('falls back to baseline for an unknown initiative, and says so', () => {
+    const policy = resolve({ initiative: 'strict' });
+    assert.equal(policy.initiative.id, BASELINE);
+    assert.deepEqual(policy.problems, ['aksPolicy.initiative: no initiative is called "strict" (known: baseline, restricted, or a GUID); using "baseline".']);
+  });
+});
+
+describe('resolvePolicy: initiative settings', () => {
+  it('passes the effect to every member, in any case', () => {
+    const { settings } = normalizeSettings({ initiative: 'restricted', effect: 'Deny' });
+    const policy = resolvePolicy(catalog, settings);
+    assert.equal(policy.effect, 'deny');
+    assert.deepEqual(new Set(policy.constraints.map((constraint) => constraint.effect)), new Set(['deny']));
+    assert.deepEqual(new Set(resolve({ effect: 'disabled' }).constraints.map((constraint) => constraint.effect)), new Set(['disabled']));
+  });
+
+  it('passes namespaces, and always keeps the system namespaces excluded', () => {
+    const policy = resolve({ excludedNamespaces: ['legacy', 'azure-arc'], namespaces: ['prod', 'team-*'] });
+    assert.deepEqual(policy.problems, []);
+    for (const constraint of policy.constraints) {
+      assert.deepEqual(constraint.match.excludedNamespaces, ['legacy', 'azure-arc', 'kube-system', 'gatekeeper-system']);
+      assert.deepEqual(constraint.match.namespaces, ['prod', 'team-*']);
+    }
+  });
+
+  it("sets the initiative's other parameters from aksPolicy.parameters", () => {
+    const paths = [{ pathPrefix: '/var/log', readOnly: true }];
+    const baseline = resolve({ parameters: { allowedHostPaths: { paths } } });
+    assert.deepEqual(baseline.problems, []);
+    assert.deepEqual(member(baseline, 'NoHostPathVolume').parameters.allowedHostPaths, paths);
+
+    const restricted = resolve({ initiative: 'restricted', parameters: { allowedCapabilities: ['CHOWN'], RequiredDropCapabilities: ['ALL'] } });
+    assert.deepEqual(restricted.problems, []);
+    assert.deepEqual(member(restricted, 'ContainerCapabilities').parameters.allowedCapabilities, ['CHOWN']);
+    assert.deepEqual(member(restricted, 'ContainerCapabilities').parameters.requiredDropCapabilities, ['ALL']);
+  });
+
+  it('reports an unknown parameter, and one that only another initiative has', () => {
+    const policy = resolve({ parameters: { allowedCapabilities: ['SYS_ADMIN'], hostPaths: {} } });
+    assert.deepEqual(policy.problems, [
+      'aksPolicy.parameters.allowedCapabilities: the Kubernetes cluster pod security baseline standards for Linux-based workloads initiative has no parameter "allowedCapabilities" (it has allowedHostPaths); ignored.',
+      'aksPolicy.parameters.hostPaths: the Kubernetes cluster pod security baseline standards for Linux-based workloads initiative has no parameter "hostPaths" (it has allowedHostPaths); ignored.',
+    ]);
+    assert.deepEqual(member(policy, 'ContainerCapabilities').parameters.allowedCapabilities, CAPABILITIES);
+  });
+
+  it("reports a value that does not fit the parameter's schema or type, and keeps the default", () => {
+    const policy = resolve({ parameters: { allowedHostPaths: { paths: [{ pathPrefix: '/data' }] } } });
+    assert.equal(policy.problems.length, 1);
+    assert.match(policy.problems[0], /^aksPolicy\.parameters\.allowedHostPaths: .* does not fit the parameter's schema \(.*readOnly.*\); using \{"paths":\[\]\}\.$/);
+    assert.deepEqual(member(policy, 'NoHostPathVolume').parameters.allowedHostPaths, []);
+
+    const restricted = resolve({ initiative: 'restricted', parameters: { allowedCapabilities: 'CHOWN' } });
+    assert.deepEqual(restricted.problems, [`aksPolicy.parameters.allowedCapabilities: expected an array, got "CHOWN"; using ${JSON.stringify(CAPABILITIES)}.`]);
+  });
+
+  it('points parameters that have their own setting to it', () => {
+    const policy = resolve({ parameters: { effect: 'Deny', NAMESPACES: ['a'] } });
+    assert.deepEqual(policy.problems, [
+      'aksPolicy.parameters.effect: set it with aksPolicy.effect instead; ignored.',
+      'aksPolicy.parameters.NAMESPACES: set it with aksPolicy.namespaces instead; ignored.',
+    ]);
+    assert.equal(policy.effect, 'audit');
+  });
+});
+
+describe('resolvePolicy: per-policy overrides', () => {
+  it("overrides one member's effect and its definition's parameters", () => {
+    const policy = resolve({
+      policies: {
+        NoPrivilegedContainers: {
+          effect: 'disabled',
+          parameters: {
+            excludedContainers: ['istio-proxy'],
+            excludedImages: ['mcr.microsoft.com/oss/*'],
+            labelSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['legacy'] }] },
+            source: 'all',
+          },
+        },
+      },
+    });
+    assert.deepEqual(policy.problems, []);
+    const constraint = member(policy, 'NoPrivilegedContainers');
+    assert.equal(constraint.effect, 'disabled');
+    assert.deepEqual(constraint.parameters, { excludedContainers: ['istio-proxy'], excludedImages: ['mcr.microsoft.com/oss/*'] });
+    assert.deepEqual(constraint.match.labelSelector, { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['legacy'] }] });
+    assert.equal(constraint.source, 'All');
+    assert.equal(member(policy, 'ContainerCapabilities').effect, 'audit', 'other members keep the initiative effect');
+  });
+
+  it('may override a value the initiative fixes, with the allowed spelling', () => {
+    const policy = resolve({ initiative: 'restricted', policies: { AllowedUsersGroups: { parameters: { runAsUserRule: 'mustrunas', runAsUserRanges: { ranges: [{ min: 1000, max: -1 }] } } } } });
+    assert.deepEqual(policy.problems, []);
+    assert.deepEqual(member(policy, 'AllowedUsersGroups').parameters.runAsUser, { rule: 'MustRunAs', ranges: [{ min: 1000, max: -1 }] });
+  });
+
+  it('reports bad overrides and ignores them', () => {
+    const policy = resolve({
+      policies: {
+        NoPrivilegedContainers: { parameters: { excludedContainers: 'istio-proxy', labelSelector: { matchLabels: {} }, effect: 'deny', allowedCapabilities: [] } },
+        BlockUsingHostNetwork: { parameters: { minPort: 80.5 } },
+        AllowedSeccompProfiles: { effect: 'deny', parameters: {} },
+      },
+    });
+    assert.deepEqual(policy.problems.map((problem) => problem.replace(/ \(.*\)/, ' (...)')), [
+      'aksPolicy.policies.NoPrivilegedContainers.parameters.excludedContainers: expected an array, got "istio-proxy"; using [].',
+      'aksPolicy.policies.NoPrivilegedContainers.parameters.labelSelector: {"matchLabels":{}} does not fit the parameter\'s schema (...); using {}.',
+      'aksPolicy.policies.NoPrivilegedContainers.parameters.effect: set it with aksPolicy.policies.NoPrivilegedContainers.effect instead; ignored.',
+      'aksPolicy.policies.NoPrivilegedContainers.parameters.allowedCapabilities: Kubernetes cluster should not allow privileged containers has no parameter "allowedCapabilities" (...); ignored.',
+      'aksPolicy.policies.BlockUsingHostNetwork.parameters.minPort: expected a whole number, got 80.5; using 0.',
+      'aksPolicy.policies.AllowedSeccompProfiles: the Kubernetes cluster pod security baseline standards for Linux-based workloads initiative has no member with this reference id (...); ignored.',
+    ]);
+    const constraint = member(policy, 'NoPrivilegedContainers');
+    assert.equal(constraint.effect, 'audit');
+    assert.deepEqual(constraint.parameters, { excludedContainers: [], excludedImages: [] });
+    assert.deepEqual(member(policy, 'BlockUsingHostNetwork').parameters.minPort, 0);
+  });
+
+  it('lists what the definition does have when a parameter is unknown', () => {
+    const policy = resolve({ policies: { BlockUsingHostProcessIDAndIPC: { parameters: { excludedContainers: ['x'] } } } });
+    assert.deepEqual(policy.problems, [
+      'aksPolicy.policies.BlockUsingHostProcessIDAndIPC.parameters.excludedContainers: Kubernetes cluster containers should not share host process ID or host IPC namespace has no parameter "excludedContainers" (it has source, warn, excludedNamespaces, namespaces, labelSelector, excludedImages); ignored.',
+    ]);
+  });
+});
+
+describe('catalogResult', () => {
+  it('lists both initiatives with their members, templates and documentation', () => {
+    const result = catalogResult(catalog);
+    assert.deepEqual(result.initiatives.map(({ id, alias, version, members }) => [id, alias, version, members.length]), [
+      [BASELINE, 'baseline', '1.4.0', 5],
+      [RESTRICTED, 'restricted', '2.5.0', 8],
+    ]);
+    assert.deepEqual(result.initiatives[0].members[4], {
+      referenceId: 'NoHostPathVolume',
+      definitionId: '098fc59e-46c7-4d99-9b16-64990e543d75',
+      displayName: 'Kubernetes cluster pod hostPath volumes should only use allowed host paths',
+      version: '6.2.0',
+      template: 'k8sazurev3hostfilesystem',
+      docsUrl: 'https://portal.azure.com/#blade/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/%2Fproviders%2FMicrosoft.Authorization%2FpolicyDefinitions%2F098fc59e-46c7-4d99-9b16-64990e543d75',
+    });
+  });
+});
+
+/** The object at `keys` under `json`, failing the test when there is none. */
+function field(json: JsonObject, ...keys: string[]): JsonObject {
+  let node: JsonValue = json;
+  for (const key of keys) {
+    assert.ok(isObject(node) && isObject(node[key]), `no object at ${keys.join('.')}`);
+    node = node[key];
+  }
+  assert.ok(isObject(node));
+  return node;
+}
+
+function firstMember(properties: JsonObject): JsonObject {
+  const members = properties.policyDefinitions;
+  assert.ok(Array.isArray(members) && isObject(members[0]));
+  return members[0];
+}
