@@ -8,6 +8,8 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  // Prefer ES modules: jsonc-parser's UMD build loads its parts with requires esbuild cannot follow.
+  mainFields: ['module', 'main'],
 };
 
 await Promise.all([

@@ -499,6 +499,21 @@ export function resolvePolicy(catalog: PolicyCatalog, settings: Settings): Resol
   return { initiative: info, effect: effect ?? settings.effect, constraints, problems };
 }
 
+/**
+ * A definition assigned on its own, as an assignment with these parameter values (by name) would make it:
+ * what the conformance runner needs for Microsoft's examples and their `policy_parameters.json`.
+ */
+export function assignDefinition(definition: PolicyDefinition, values: Record<string, JsonValue>): { constraint: ActiveConstraint; problems: string[] } {
+  const problems: string[] = [];
+  const member: InitiativeMember = { referenceId: definition.displayName, definition, definitionVersion: definition.version, values: [] };
+  for (const [name, value] of Object.entries(values)) {
+    const parameter = findParameter(definition.parameters, name);
+    if (parameter) member.values.push({ parameter, value });
+    else problems.push(`${definition.displayName} has no parameter "${name}"; ignored.`);
+  }
+  return { constraint: resolveMember(member, new Map(), undefined, problems), problems };
+}
+
 /** The initiative's parameter values: defaults, overridden by the settings that feed them. */
 function assignInitiativeParameters(initiative: Initiative, settings: Settings, problems: string[]): Map<string, JsonValue> {
   const scope = defaultsOf(initiative.parameters);

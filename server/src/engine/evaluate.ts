@@ -5,7 +5,8 @@ import type { ParsedDocument } from '../model/parse';
 import { findResources, type Resource } from '../model/resources';
 import type { Culprit, FixOperation, FixProposal } from '../templates/types';
 import { matchesConstraint } from './match';
-import { findSuppressions, lineOf, lineStartsOf, type Suppression } from './suppress';
+import { lineOf, lineStartsOf } from '../model/lines';
+import { findSuppressions, type Suppression } from './suppress';
 import type { ActiveConstraint, ResolvedPolicy } from './types';
 
 /** A fix stated on paths of the document; turned into text edits only when the editor asks for it. */

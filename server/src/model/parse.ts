@@ -36,6 +36,16 @@ const TEMPLATE_DIRECTIVE = /^[^#\n]*\{\{/m;
 
 class TooComplex extends Error {}
 
+/** An alias whose anchor is not defined before it in the same document: go-yaml refuses the file. */
+class UnknownAnchor extends Error {
+  constructor(
+    readonly anchor: string,
+    readonly offset: number,
+  ) {
+    super(`unknown anchor "${anchor}" referenced`);
+  }
+}
+
 export function parseYamlDocument(text: string): ParsedDocument {
   if (!/\S/.test(text.replace(/^(---|\.\.\.)\s*$/gm, '').replace(/^\s*#.*$/gm, ''))) {
     return { text, status: 'empty' };
@@ -58,6 +68,7 @@ export function parseYamlDocument(text: string): ParsedDocument {
     const value = toJson(doc.contents, doc, budget, 0);
     return { text, status: 'ok', doc, value };
   } catch (error) {
+    if (error instanceof UnknownAnchor) return { text, status: 'syntax-error', doc, reason: error.message, reasonOffset: error.offset };
     if (error instanceof TooComplex || error instanceof RangeError) {
       return { text, status: 'too-complex', doc, reason: error.message };
     }
@@ -72,7 +83,8 @@ function toJson(node: Node | null, doc: Document.Parsed, budget: { nodes: number
   if (node === null) return null;
   if (isAlias(node)) {
     const target = node.resolve(doc);
-    return target === undefined ? null : toJson(target, doc, budget, depth + 1);
+    if (target === undefined) throw new UnknownAnchor(node.source, node.range?.[0] ?? 0);
+    return toJson(target, doc, budget, depth + 1);
   }
   if (isScalar(node)) return scalarToJson(node.value, node.source);
   if (isSeq(node)) return node.items.map((item) => toJson(item as Node | null, doc, budget, depth + 1));

@@ -49,6 +49,13 @@ describe('parseYamlDocument', () => {
     assert.ok(parsed.reason);
   });
 
+  it('refuses an alias whose anchor is in another document', () => {
+    const parsed = parseYamlDocument('kind: Pod\nspec: *elsewhere\n');
+    assert.equal(parsed.status, 'syntax-error');
+    assert.match(parsed.reason ?? '', /unknown anchor "elsewhere"/);
+    assert.equal(parsed.reasonOffset, 16);
+  });
+
   it('refuses duplicate keys like the API server', () => {
     assert.equal(parseYamlDocument('a: 1\na: 2\n').status, 'syntax-error');
   });

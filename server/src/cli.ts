@@ -1,0 +1,255 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { loadCatalog, resolvePolicy } from './engine/catalog';
+import type { Finding, Notice } from './engine/evaluate';
+import type { ResolvedPolicy } from './engine/types';
+import { FileAnalyzer } from './model/cache';
+import { globToRegExp } from './model/exclude';
+import { lineStartsOf, positionOf } from './model/lines';
+import { normalizeSettings, type Settings } from './settings';
+import { version as toolVersion } from '../../package.json';
+
+/** `aks-policy check`: the editor's engine and settings, from a terminal or CI. */
+const USAGE = `usage: aks-policy check <files or folders... | -> [options]
+
+Checks Kubernetes manifests against an Azure Policy for AKS initiative, as the cluster would.
+
+options:
+  --initiative baseline|restricted|<guid>   initiative to evaluate (default: settings, else baseline)
+  --effect audit|deny|disabled              effect of the initiative (default: settings, else audit)
+  --format text|json|sarif                  output format (default: text)
+  --settings FILE                           read aksPolicy.* from this VS Code settings.json
+                                            (default: the nearest .vscode/settings.json)
+  -h, --help                                show this help
+
+'-' reads a stream of manifests from stdin (e.g. helm template . | aks-policy check -).
+exit codes: 0 no violation with effect deny, 1 at least one, 2 bad usage or unreadable input.`;
+
+class UsageError extends Error {}
+
+interface Options {
+  targets: string[];
+  initiative?: string;
+  effect?: string;
+  format: 'text' | 'json' | 'sarif';
+  settingsFile?: string;
+}
+
+interface FileResult {
+  path: string;
+  text: string;
+  findings: { finding: Finding; start: number }[];
+  notices: { notice: Notice; start: number }[];
+}
+
+function parseArguments(args: string[]): Options | 'help' {
+  const [command, ...rest] = args;
+  if (command === '-h' || command === '--help' || command === 'help') return 'help';
+  if (command !== 'check') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
+  const options: Options = { targets: [], format: 'text' };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = () => {
+      const next = rest[++i];
+      if (next === undefined || (next.startsWith('--') && next !== '-')) throw new UsageError(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === '-h' || arg === '--help') return 'help';
+    else if (arg === '--initiative') options.initiative = value();
+    else if (arg === '--effect') options.effect = value();
+    else if (arg === '--settings') options.settingsFile = value();
+    else if (arg === '--format') {
+      const format = value();
+      if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+      options.format = format;
+    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else options.targets.push(arg);
+  }
+  if (options.targets.length === 0) throw new UsageError('no files or folders to check');
+  if (options.effect && !/^(audit|deny|disabled)$/i.test(options.effect)) throw new UsageError(`--effect must be audit, deny or disabled, not "${options.effect}"`);
+  return options;
+}
+
+/** VS Code settings.json (JSONC, dotted keys) → the aksPolicy section. */
+function readSettingsFile(path: string): Record<string, unknown> {
+  const errors: ParseError[] = [];
+  const content = parseJsonc(readFileSync(path, 'utf8'), errors, { allowTrailingComma: true }) as unknown;
+  if (errors.length > 0 || typeof content !== 'object' || content === null) throw new UsageError(`${path} is not valid JSON with comments`);
+  const section: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(content)) {
+    if (key === 'aksPolicy' && typeof value === 'object' && value !== null) Object.assign(section, value);
+    else if (key.startsWith('aksPolicy.')) section[key.slice('aksPolicy.'.length)] = value;
+  }
+  return section;
+}
+
+function findSettingsFile(target: string): string | undefined {
+  let dir = resolve(target);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) dir = dirname(dir);
+  for (;;) {
+    const candidate = join(dir, '.vscode', 'settings.json');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function collectFiles(target: string, exclude: RegExp[]): string[] {
+  if (!existsSync(target)) throw new UsageError(`${target}: no such file or folder`);
+  if (!statSync(target).isDirectory()) return [target];
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (exclude.some((pattern) => pattern.test(relative(target, path)) || pattern.test(resolve(path)))) continue;
+      if (statSync(path).isDirectory()) {
+        if (name !== 'node_modules' && !name.startsWith('.')) walk(path);
+      } else if (/\.ya?ml$/i.test(name)) files.push(path);
+    }
+  };
+  walk(target);
+  return files;
+}
+
+function checkText(path: string, text: string, policy: ResolvedPolicy, settings: Settings): FileResult {
+  const documents = new FileAnalyzer().analyze(text, policy, { defaultNamespace: settings.defaultNamespace, allowSuppressions: settings.allowSuppressions });
+  return {
+    path,
+    text,
+    findings: documents.flatMap((document) => document.verdict.findings.map((finding) => ({ finding, start: document.start }))),
+    notices: documents.flatMap((document) => document.verdict.notices.map((notice) => ({ notice, start: document.start }))),
+  };
+}
+
+function renderText(results: FileResult[], policy: ResolvedPolicy): string {
+  const lines: string[] = [];
+  let errors = 0;
+  let warnings = 0;
+  for (const result of results) {
+    const lineStarts = lineStartsOf(result.text);
+    for (const { finding, start } of result.findings) {
+      const { line, character } = positionOf(lineStarts, start + finding.start);
+      const severity = finding.effect === 'deny' ? 'error' : 'warning';
+      if (severity === 'error') errors++;
+      else warnings++;
+      lines.push(`${result.path}:${line + 1}:${character + 1}  ${severity}  ${finding.template}  ${finding.message}`);
+    }
+    for (const { notice, start } of result.notices) {
+      const { line, character } = positionOf(lineStarts, start + notice.start);
+      lines.push(`${result.path}:${line + 1}:${character + 1}  note  aks-policy  ${notice.message}`);
+    }
+  }
+  const initiative = `${policy.initiative.displayName} v${policy.initiative.version}`;
+  lines.push(`${errors} error(s), ${warnings} warning(s) in ${results.length} file(s) — ${initiative}, effect ${policy.effect}`);
+  return lines.join('\n');
+}
+
+function renderJson(results: FileResult[], policy: ResolvedPolicy): string {
+  const findings = results.flatMap((result) => {
+    const lineStarts = lineStartsOf(result.text);
+    return result.findings.map(({ finding, start }) => {
+      const from = positionOf(lineStarts, start + finding.start);
+      const to = positionOf(lineStarts, start + finding.end);
+      return {
+        file: result.path,
+        line: from.line + 1,
+        column: from.character + 1,
+        endLine: to.line + 1,
+        endColumn: to.character + 1,
+        severity: finding.effect === 'deny' ? 'error' : 'warning',
+        template: finding.template,
+        referenceId: finding.referenceId,
+        message: finding.message,
+      };
+    });
+  });
+  return JSON.stringify({ initiative: policy.initiative, effect: policy.effect, findings }, null, 2);
+}
+
+function renderSarif(results: FileResult[], policy: ResolvedPolicy): string {
+  const rules = policy.constraints.map((constraint) => ({
+    id: constraint.template.name,
+    name: constraint.referenceId,
+    shortDescription: { text: constraint.displayName },
+    helpUri: constraint.docsUrl,
+  }));
+  const sarifResults = results.flatMap((result) => {
+    const lineStarts = lineStartsOf(result.text);
+    return result.findings.map(({ finding, start }) => {
+      const from = positionOf(lineStarts, start + finding.start);
+      const to = positionOf(lineStarts, start + finding.end);
+      return {
+        ruleId: finding.template,
+        level: finding.effect === 'deny' ? 'error' : 'warning',
+        message: { text: finding.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: result.path === '-' ? 'stdin' : relative(process.cwd(), result.path).split('\\').join('/'), uriBaseId: '%SRCROOT%' },
+              region: { startLine: from.line + 1, startColumn: from.character + 1, endLine: to.line + 1, endColumn: to.character + 1 },
+            },
+          },
+        ],
+      };
+    });
+  });
+  return JSON.stringify(
+    {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'AKS Policy Live', version: toolVersion, informationUri: 'https://github.com/aks-policy-live/aks-policy-live', rules } },
+          columnKind: 'utf16CodeUnits',
+          results: sarifResults,
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+function main(args: string[]): number {
+  let options: Options | 'help';
+  try {
+    options = parseArguments(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`aks-policy: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const settingsPath = options.settingsFile ?? findSettingsFile(options.targets.find((target) => target !== '-') ?? '.');
+    const raw = settingsPath ? readSettingsFile(settingsPath) : {};
+    if (options.initiative) raw.initiative = options.initiative;
+    if (options.effect) raw.effect = options.effect;
+    const { settings, problems } = normalizeSettings(raw);
+    const policy = resolvePolicy(loadCatalog(), settings);
+    for (const problem of [...problems, ...policy.problems]) process.stderr.write(`aks-policy: ${problem}\n`);
+    const exclude = settings.exclude.map(globToRegExp);
+    const results: FileResult[] = [];
+    for (const target of options.targets) {
+      if (target === '-') {
+        results.push(checkText('-', readFileSync(0, 'utf8'), policy, settings));
+        continue;
+      }
+      for (const file of collectFiles(target, exclude)) results.push(checkText(file, readFileSync(file, 'utf8'), policy, settings));
+    }
+    const render = options.format === 'json' ? renderJson : options.format === 'sarif' ? renderSarif : renderText;
+    process.stdout.write(`${render(results, policy)}\n`);
+    return results.some((result) => result.findings.some(({ finding }) => finding.effect === 'deny')) ? 1 : 0;
+  } catch (error) {
+    const message = error instanceof UsageError ? error.message : `cannot check: ${(error as Error).message}`;
+    process.stderr.write(`aks-policy: ${message}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
