@@ -30,7 +30,7 @@ export class FileAnalyzer {
     const analyzed = splitDocuments(text).map((chunk) => {
       const entry = next.get(chunk.text) ?? this.entries.get(chunk.text) ?? { parsed: parseYamlDocument(chunk.text) };
       if (!entry.verdict || entry.policy !== policy || entry.optionsKey !== optionsKey) {
-        entry.verdict = evaluateDocument(entry.parsed, policy, options);
+        entry.verdict = safelyEvaluate(entry.parsed, policy, options);
         entry.policy = policy;
         entry.optionsKey = optionsKey;
       }
@@ -39,5 +39,15 @@ export class FileAnalyzer {
     });
     this.entries = next;
     return analyzed;
+  }
+}
+
+/** A bug in one template must not cost the user the verdicts of the rest of the file. */
+function safelyEvaluate(parsed: ParsedDocument, policy: ResolvedPolicy, options: EvaluationOptions): DocumentVerdict {
+  try {
+    return evaluateDocument(parsed, policy, options);
+  } catch (error) {
+    const message = `AKS Policy could not check this document (${error instanceof Error ? error.message : String(error)}); please report it.`;
+    return { findings: [], notices: [{ severity: 'information', message, start: 0, end: 0 }] };
   }
 }

@@ -247,4 +247,13 @@ describe('FileAnalyzer', () => {
     assert.equal(second[0].parsed, first[0].parsed);
     assert.equal(second[0].verdict.findings[0].effect, 'deny');
   });
+
+  it('keeps the other documents when a template throws on one', () => {
+    const resolved = policy();
+    const broken = { ...resolved.constraints[0], template: { ...resolved.constraints[0].template, check: () => { throw new Error('boom'); } } };
+    const analyzed = new FileAnalyzer().analyze(`${privilegedPod}---\nservices: {}\n`, { ...resolved, constraints: [broken] }, OPTIONS);
+    assert.equal(analyzed[0].verdict.findings.length, 0);
+    assert.match(analyzed[0].verdict.notices[0].message, /could not check this document \(boom\)/);
+    assert.deepEqual(analyzed[1].verdict, { findings: [], notices: [] });
+  });
 });
