@@ -1,5 +1,5 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type Position, type TextEdit } from 'vscode-languageserver-types';
-import { applyEdits, editsFor, type OffsetEdit } from '../fixes/edits';
+import { applyEdits, editsConflict, editsFor, type OffsetEdit } from '../fixes/edits';
 import type { AnalyzedDocument } from '../model/cache';
 import { parseYamlDocument } from '../model/parse';
 import { FixAllKind } from '../protocol';
@@ -56,17 +56,12 @@ export function fixAll(context: CodeActionContext): CodeAction | undefined {
       const fix = finding.fixes.find((candidate) => candidate.preferred);
       if (!fix) continue;
       const resolved = resolveFix(context, document, finding, fix);
-      if (!resolved || resolved.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) continue;
+      if (!resolved || resolved.edits.some((edit) => taken.some((other) => editsConflict(edit, other)))) continue;
       taken.push(...resolved.edits);
     }
   }
   if (taken.length === 0) return undefined;
   return { title: 'Fix all AKS Policy violations in this file', kind: FixAllKind, edit: { changes: { [context.uri]: toTextEdits(context, taken) } } };
-}
-
-/** Two edits conflict when their spans intersect or both insert at the same place. */
-function overlaps(a: OffsetEdit, b: OffsetEdit): boolean {
-  return (a.start < b.end && b.start < a.end) || a.start === b.start;
 }
 
 function resolveFix(context: CodeActionContext, document: AnalyzedDocument, finding: Finding, fix: DocumentFix): ResolvedFix | undefined {

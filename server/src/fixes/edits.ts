@@ -27,11 +27,19 @@ export function editsFor(doc: Document.Parsed, text: string, operations: readonl
 }
 
 function withoutOverlaps(edits: OffsetEdit[]): OffsetEdit[] | undefined {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].start < sorted[i - 1].end) return undefined;
+  for (let i = 0; i < edits.length; i++) {
+    for (let j = i + 1; j < edits.length; j++) if (editsConflict(edits[i], edits[j])) return undefined;
   }
-  return sorted;
+  return [...edits].sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Two edits conflict when their spans intersect; an insertion also conflicts with a replacement it
+ * touches (inserting where a deleted block ends would land in the wrong place).
+ */
+export function editsConflict(a: OffsetEdit, b: OffsetEdit): boolean {
+  if (a.start === a.end || b.start === b.end) return a.start <= b.end && b.start <= a.end;
+  return a.start < b.end && b.start < a.end;
 }
 
 /** Applies non-overlapping edits to a text. */

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { loadCatalog, resolvePolicy } from '../../../server/src/engine/catalog';
 import { evaluateDocument, type Finding } from '../../../server/src/engine/evaluate';
 import type { ResolvedPolicy } from '../../../server/src/engine/types';
-import { applyEdits, editsFor, type OffsetEdit } from '../../../server/src/fixes/edits';
+import { applyEdits, editsConflict, editsFor, type OffsetEdit } from '../../../server/src/fixes/edits';
 import { isObject, type JsonObject, type JsonValue } from '../../../server/src/json';
 import { FileAnalyzer, type AnalyzedDocument } from '../../../server/src/model/cache';
 import { lineStartsOf, positionOf } from '../../../server/src/model/lines';
@@ -92,7 +92,7 @@ function fixAll(text: string, documents: readonly AnalyzedDocument[]): string {
       const edits = fix && document.parsed.doc && editsFor(document.parsed.doc, document.parsed.text, fix.operations);
       if (!edits) continue;
       const absolute = edits.map((edit) => ({ ...edit, start: edit.start + document.start, end: edit.end + document.start }));
-      if (absolute.some((edit) => taken.some((other) => edit.start < other.end && other.start < edit.end))) continue;
+      if (absolute.some((edit) => taken.some((other) => editsConflict(edit, other)))) continue;
       taken.push(...absolute);
     }
   }
