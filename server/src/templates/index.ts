@@ -1,0 +1,60 @@
+/** The registry of native constraint templates: the only place that lists them. */
+import { k8sazurev2blockhostnamespace } from './k8sazurev2blockhostnamespace';
+import { k8sazurev2noprivilege } from './k8sazurev2noprivilege';
+import { k8sazurev2volumetypes } from './k8sazurev2volumetypes';
+import { k8sazurev3allowedcapabilities } from './k8sazurev3allowedcapabilities';
+import { k8sazurev3allowedseccomp } from './k8sazurev3allowedseccomp';
+import { k8sazurev3allowedusersgroups } from './k8sazurev3allowedusersgroups';
+import { k8sazurev3hostfilesystem } from './k8sazurev3hostfilesystem';
+import { k8sazurev3hostnetworkingports } from './k8sazurev3hostnetworkingports';
+import { k8sazurev3noprivilegeescalation } from './k8sazurev3noprivilegeescalation';
+import type { ConstraintTemplate } from './types';
+
+export interface TemplateRegistry {
+  templates: readonly ConstraintTemplate[];
+  byName: ReadonlyMap<string, ConstraintTemplate>;
+  byStoreUrl: ReadonlyMap<string, ConstraintTemplate>;
+}
+
+/** Indexes templates by name and store URL; a second template with the same name, kind or URL is a programming error. */
+export function createTemplateRegistry(templates: readonly ConstraintTemplate[]): TemplateRegistry {
+  const byName = new Map<string, ConstraintTemplate>();
+  const byKind = new Map<string, ConstraintTemplate>();
+  const byStoreUrl = new Map<string, ConstraintTemplate>();
+  for (const template of templates) {
+    for (const [index, key, label] of [
+      [byName, template.name, 'name'],
+      [byKind, template.kind, 'kind'],
+      [byStoreUrl, template.storeUrl, 'store URL'],
+    ] as const) {
+      const existing = index.get(key);
+      if (existing) throw new Error(`Templates ${existing.name} and ${template.name} have the same ${label}: ${key}`);
+      index.set(key, template);
+    }
+  }
+  return { templates: Object.freeze([...templates]), byName, byStoreUrl };
+}
+
+const registry = createTemplateRegistry([
+  k8sazurev2noprivilege,
+  k8sazurev3hostnetworkingports,
+  k8sazurev2blockhostnamespace,
+  k8sazurev3allowedcapabilities,
+  k8sazurev3hostfilesystem,
+  k8sazurev3noprivilegeescalation,
+  k8sazurev2volumetypes,
+  k8sazurev3allowedusersgroups,
+  k8sazurev3allowedseccomp,
+]);
+
+export const builtinTemplates: readonly ConstraintTemplate[] = registry.templates;
+
+/** The template `kubectl get constrainttemplates` lists under `name`, e.g. `k8sazurev2noprivilege`. */
+export function templateByName(name: string): ConstraintTemplate | undefined {
+  return registry.byName.get(name);
+}
+
+/** The template at a store URL as definitions name it in `templateInfo.url`. */
+export function templateByStoreUrl(url: string): ConstraintTemplate | undefined {
+  return registry.byStoreUrl.get(url);
+}

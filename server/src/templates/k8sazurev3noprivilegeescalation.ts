@@ -1,0 +1,49 @@
+import { getPath } from '../json';
+import {
+  checkedContainers,
+  containerField,
+  culpritAt,
+  fixIfApplicable,
+  isTruthy,
+  isWindowsPod,
+  regoEquals,
+  sprintf,
+  storeUrl,
+  ViolationSet,
+} from './common';
+import type { ConstraintTemplate } from './types';
+
+/**
+ * Flags containers with `allowPrivilegeEscalation: true`, and containers that do not set it to
+ * `false` while running as a non-zero user: their own `runAsUser`, or, when theirs is unset, the
+ * pod's. A container running as root, or with no runAsUser anywhere, is not flagged.
+ */
+export const k8sazurev3noprivilegeescalation: ConstraintTemplate = {
+  name: 'k8sazurev3noprivilegeescalation',
+  kind: 'K8sAzureV3NoPrivilegeEscalation',
+  storeUrl: storeUrl('container-no-privilege-escalation', 'v3'),
+  check(review, parameters) {
+    if (isWindowsPod(review)) return [];
+    const podRunAsUser = getPath(review.object, ['spec', 'securityContext', 'runAsUser']);
+    const violations = new ViolationSet();
+    for (const container of checkedContainers(review, parameters)) {
+      const allowPrivilegeEscalation = containerField(container, 'securityContext', 'allowPrivilegeEscalation');
+      const runAsUser = containerField(container, 'securityContext', 'runAsUser');
+      const runsAsNonZeroUser = runAsUser !== undefined && !regoEquals(runAsUser, 0);
+      // Rego's `not runAsUser` holds only when it is undefined or false: `runAsUser: 0` does not inherit the pod's user.
+      const inheritsNonZeroUser = !isTruthy(runAsUser) && podRunAsUser !== undefined && !regoEquals(podRunAsUser, 0);
+      const escalates =
+        allowPrivilegeEscalation === true ||
+        (allowPrivilegeEscalation !== false && (runsAsNonZeroUser || inheritsNonZeroUser));
+      if (!escalates) continue;
+      const message = sprintf('Privilege escalation container is not allowed: %v', [containerField(container, 'name')]);
+      if (message === undefined) continue;
+      const flagPath = [...container.path, 'securityContext', 'allowPrivilegeEscalation'];
+      const fix = fixIfApplicable(review.object, 'Set `allowPrivilegeEscalation: false`', true, [
+        { op: 'set', path: flagPath, value: false },
+      ]);
+      violations.add(message, culpritAt(flagPath, [...container.path, 'name'], [fix]));
+    }
+    return violations.toArray();
+  },
+};

@@ -1,0 +1,42 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { builtinTemplates, createTemplateRegistry, templateByName, templateByStoreUrl } from '../../../server/src/templates/index';
+import type { ConstraintTemplate } from '../../../server/src/templates/types';
+
+const STORE = 'https://store.policy.core.windows.net/kubernetes/';
+
+describe('template registry', () => {
+  it('holds the nine templates Baseline and Restricted use', () => {
+    assert.deepEqual(builtinTemplates.map((template) => [template.name, template.kind, template.storeUrl.slice(STORE.length)]), [
+      ['k8sazurev2noprivilege', 'K8sAzureV2NoPrivilege', 'container-no-privilege/v2/template.yaml'],
+      ['k8sazurev3hostnetworkingports', 'K8sAzureV3HostNetworkingPorts', 'host-network-ports/v3/template.yaml'],
+      ['k8sazurev2blockhostnamespace', 'K8sAzureV2BlockHostNamespace', 'block-host-namespace/v2/template.yaml'],
+      ['k8sazurev3allowedcapabilities', 'K8sAzureV3AllowedCapabilities', 'container-allowed-capabilities/v3/template.yaml'],
+      ['k8sazurev3hostfilesystem', 'K8sAzureV3HostFilesystem', 'allowed-host-paths/v3/template.yaml'],
+      ['k8sazurev3noprivilegeescalation', 'K8sAzureV3NoPrivilegeEscalation', 'container-no-privilege-escalation/v3/template.yaml'],
+      ['k8sazurev2volumetypes', 'K8sAzureV2VolumeTypes', 'allowed-volume-types/v2/template.yaml'],
+      ['k8sazurev3allowedusersgroups', 'K8sAzureV3AllowedUsersGroups', 'allowed-users-groups/v3/template.yaml'],
+      ['k8sazurev3allowedseccomp', 'K8sAzureV3AllowedSeccomp', 'allowed-seccomp-profiles/v3/template.yaml'],
+    ]);
+    assert.ok(builtinTemplates.every((template) => template.storeUrl.startsWith(STORE)));
+  });
+
+  it('finds templates by name and by store URL', () => {
+    assert.equal(templateByName('k8sazurev2noprivilege')?.kind, 'K8sAzureV2NoPrivilege');
+    assert.equal(templateByStoreUrl(`${STORE}allowed-seccomp-profiles/v3/template.yaml`)?.name, 'k8sazurev3allowedseccomp');
+    assert.equal(templateByName('K8sAzureV2NoPrivilege'), undefined, 'names are exact');
+    assert.equal(templateByStoreUrl(`${STORE}host-network-ports/v4/template.yaml`), undefined, 'another version is another template');
+  });
+
+  it('cannot be changed through the exported list', () => {
+    assert.ok(Object.isFrozen(builtinTemplates));
+  });
+
+  it('refuses two templates with the same name, kind or store URL', () => {
+    const base: ConstraintTemplate = { name: 'a', kind: 'A', storeUrl: `${STORE}a/v1/template.yaml`, check: () => [] };
+    assert.throws(() => createTemplateRegistry([base, { ...base, kind: 'B', storeUrl: `${STORE}b/v1/template.yaml` }]), /same name: a/);
+    assert.throws(() => createTemplateRegistry([base, { ...base, name: 'b', storeUrl: `${STORE}b/v1/template.yaml` }]), /same kind: A/);
+    assert.throws(() => createTemplateRegistry([base, { ...base, name: 'b', kind: 'B' }]), /same store URL/);
+    assert.equal(createTemplateRegistry([base]).byName.get('a'), base);
+  });
+});
