@@ -77,7 +77,8 @@ function asObject(value: JsonValue | undefined): JsonObject {
 
 /**
  * The API server's defaulting that changes what templates see or print:
- * hostPath `type` defaults to "", and with hostNetwork a port's hostPort defaults to its containerPort.
+ * hostPath `type` defaults to "", with hostNetwork a port's hostPort defaults to its containerPort,
+ * and an empty `supplementalGroups` is dropped when the object is serialised (`omitempty`).
  * Only the touched branches are copied; the parsed value stays shared and unchanged.
  */
 function withApiServerDefaults(pod: JsonObject): JsonObject {
@@ -90,6 +91,11 @@ function withApiServerDefaults(pod: JsonObject): JsonObject {
         ? { ...volume, hostPath: { ...volume.hostPath, type: '' } }
         : volume,
     );
+  }
+  const securityContext = spec.securityContext;
+  if (isObject(securityContext) && Array.isArray(securityContext.supplementalGroups) && securityContext.supplementalGroups.length === 0) {
+    const { supplementalGroups: _dropped, ...rest } = securityContext;
+    defaulted.securityContext = rest;
   }
   if (spec.hostNetwork === true) {
     for (const field of ['containers', 'initContainers'] as const) {
