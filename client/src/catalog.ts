@@ -6,15 +6,10 @@ function idTail(id: string): string {
   return id.slice(id.lastIndexOf('/') + 1);
 }
 
-/** The initiative an `aksPolicy.initiative` value names: its alias, its id, or the GUID that ends its id (any case). */
+/** The initiative an `aksPolicy.initiative` value names: its alias, or its GUID alone or as a full resource id (any case). */
 export function findInitiative(initiatives: readonly CatalogInitiative[], value: string): CatalogInitiative | undefined {
   const wanted = value.trim().toLowerCase();
-  return initiatives.find(
-    (initiative) =>
-      initiative.alias?.toLowerCase() === wanted ||
-      initiative.id.toLowerCase() === wanted ||
-      idTail(initiative.id).toLowerCase() === wanted,
-  );
+  return initiatives.find((initiative) => initiative.alias?.toLowerCase() === wanted || idTail(initiative.id).toLowerCase() === idTail(wanted));
 }
 
 /** What a setting should store for an initiative: its alias when it has one, so settings stay readable. */
