@@ -155,7 +155,9 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
     positionAt: (offset) => document.positionAt(offset),
   };
   const only = params.context.only;
-  const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+  const requested = (kind: string) => only?.some((asked) => kind === asked || kind.startsWith(`${asked}.`)) ?? false;
+  // The lightbulb asks without `only`: it gets quick fixes. Fix-all checks every fix of the file, so it is built only when asked for.
+  const wants = (kind: string) => (only ? requested(kind) : kind === CodeActionKind.QuickFix);
   const actions: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
     const start = document.offsetAt(params.range.start);

@@ -25,6 +25,7 @@ interface ResolvedFix {
 /** Quick fixes and suppressions for the findings that touch `[start, end]`, each tied to its diagnostic. */
 export function quickFixes(context: CodeActionContext, start: number, end: number, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
+  const suppressionsOffered = new Set<string>();
   for (const document of context.documents) {
     for (const finding of document.verdict.findings) {
       const from = document.start + finding.start;
@@ -42,7 +43,11 @@ export function quickFixes(context: CodeActionContext, start: number, end: numbe
           edit: { changes: { [context.uri]: toTextEdits(context, resolved.edits) } },
         });
       }
-      actions.push(suppressAction(context, document, finding, diagnostic));
+      // One suppression per template and line, however many of its findings share the line.
+      const key = `${finding.template}\u0000${document.start + finding.lineStart}`;
+      const suppress = suppressionsOffered.has(key) ? undefined : suppressAction(context, document, finding, diagnostic);
+      if (suppress) actions.push(suppress);
+      suppressionsOffered.add(key);
     }
   }
   return actions;
@@ -78,8 +83,10 @@ function resolveFix(context: CodeActionContext, document: AnalyzedDocument, find
   return { finding, fix, edits: edits.map((edit) => ({ ...edit, start: edit.start + document.start, end: edit.end + document.start })) };
 }
 
-function suppressAction(context: CodeActionContext, document: AnalyzedDocument, finding: Finding, diagnostic: Diagnostic | undefined): CodeAction {
+/** Undefined when the culprit sits on the `---` line: a comment above it would belong to the previous document. */
+function suppressAction(context: CodeActionContext, document: AnalyzedDocument, finding: Finding, diagnostic: Diagnostic | undefined): CodeAction | undefined {
   const text = document.parsed.text;
+  if (/^---(?:[ \t]|$)/m.test(text.slice(finding.lineStart, finding.lineStart + 4))) return undefined;
   const indent = /^[ \t]*/.exec(text.slice(finding.lineStart))?.[0] ?? '';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const at = document.start + finding.lineStart;

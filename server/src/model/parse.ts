@@ -53,7 +53,7 @@ export function parseYamlDocument(text: string): ParsedDocument {
   if (TEMPLATE_DIRECTIVE.test(text)) return { text, status: 'template' };
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { version: '1.1', merge: true, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+    doc = parseDocument(text, { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false });
   } catch (error) {
     // The parser recurses per nesting level; absurd nesting overflows the stack.
     return { text, status: 'too-complex', reason: `the YAML parser gave up (${(error as Error).message})` };
