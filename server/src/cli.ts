@@ -123,48 +123,59 @@ function checkText(path: string, text: string, policy: ResolvedPolicy, settings:
   };
 }
 
-function renderText(results: FileResult[], policy: ResolvedPolicy): string {
-  const lines: string[] = [];
-  let errors = 0;
-  let warnings = 0;
+/** A finding or notice with 1-based line and column (UTF-16), as editors, SARIF and humans count them. */
+interface Placed<T> {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  item: T;
+}
+
+function place<T extends { start: number; end: number }>(result: FileResult, lineStarts: readonly number[], base: number, item: T): Placed<T> {
+  const from = positionOf(lineStarts, base + item.start);
+  const to = positionOf(lineStarts, base + item.end);
+  return { path: result.path, line: from.line + 1, column: from.character + 1, endLine: to.line + 1, endColumn: to.character + 1, item };
+}
+
+function placeAll(results: FileResult[]): { findings: Placed<Finding>[]; notices: Placed<Notice>[] } {
+  const findings: Placed<Finding>[] = [];
+  const notices: Placed<Notice>[] = [];
   for (const result of results) {
     const lineStarts = lineStartsOf(result.text);
-    for (const { finding, start } of result.findings) {
-      const { line, character } = positionOf(lineStarts, start + finding.start);
-      const severity = finding.effect === 'deny' ? 'error' : 'warning';
-      if (severity === 'error') errors++;
-      else warnings++;
-      lines.push(`${result.path}:${line + 1}:${character + 1}  ${severity}  ${finding.template}  ${finding.message}`);
-    }
-    for (const { notice, start } of result.notices) {
-      const { line, character } = positionOf(lineStarts, start + notice.start);
-      lines.push(`${result.path}:${line + 1}:${character + 1}  note  aks-policy  ${notice.message}`);
-    }
+    for (const { finding, start } of result.findings) findings.push(place(result, lineStarts, start, finding));
+    for (const { notice, start } of result.notices) notices.push(place(result, lineStarts, start, notice));
   }
+  return { findings, notices };
+}
+
+const severityOf = (finding: Finding) => (finding.effect === 'deny' ? 'error' : 'warning');
+
+function renderText(results: FileResult[], policy: ResolvedPolicy): string {
+  const { findings, notices } = placeAll(results);
+  const lines = [
+    ...findings.map((f) => `${f.path}:${f.line}:${f.column}  ${severityOf(f.item)}  ${f.item.template}  ${f.item.message}`),
+    ...notices.map((n) => `${n.path}:${n.line}:${n.column}  note  aks-policy  ${n.item.message}`),
+  ];
+  const errors = findings.filter((f) => f.item.effect === 'deny').length;
   const initiative = `${policy.initiative.displayName} v${policy.initiative.version}`;
-  lines.push(`${errors} error(s), ${warnings} warning(s) in ${results.length} file(s) — ${initiative}, effect ${policy.effect}`);
+  lines.push(`${errors} error(s), ${findings.length - errors} warning(s) in ${results.length} file(s) — ${initiative}, effect ${policy.effect}`);
   return lines.join('\n');
 }
 
 function renderJson(results: FileResult[], policy: ResolvedPolicy): string {
-  const findings = results.flatMap((result) => {
-    const lineStarts = lineStartsOf(result.text);
-    return result.findings.map(({ finding, start }) => {
-      const from = positionOf(lineStarts, start + finding.start);
-      const to = positionOf(lineStarts, start + finding.end);
-      return {
-        file: result.path,
-        line: from.line + 1,
-        column: from.character + 1,
-        endLine: to.line + 1,
-        endColumn: to.character + 1,
-        severity: finding.effect === 'deny' ? 'error' : 'warning',
-        template: finding.template,
-        referenceId: finding.referenceId,
-        message: finding.message,
-      };
-    });
-  });
+  const findings = placeAll(results).findings.map(({ path, line, column, endLine, endColumn, item }) => ({
+    file: path,
+    line,
+    column,
+    endLine,
+    endColumn,
+    severity: severityOf(item),
+    template: item.template,
+    referenceId: item.referenceId,
+    message: item.message,
+  }));
   return JSON.stringify({ initiative: policy.initiative, effect: policy.effect, findings }, null, 2);
 }
 
@@ -175,26 +186,19 @@ function renderSarif(results: FileResult[], policy: ResolvedPolicy): string {
     shortDescription: { text: constraint.displayName },
     helpUri: constraint.docsUrl,
   }));
-  const sarifResults = results.flatMap((result) => {
-    const lineStarts = lineStartsOf(result.text);
-    return result.findings.map(({ finding, start }) => {
-      const from = positionOf(lineStarts, start + finding.start);
-      const to = positionOf(lineStarts, start + finding.end);
-      return {
-        ruleId: finding.template,
-        level: finding.effect === 'deny' ? 'error' : 'warning',
-        message: { text: finding.message },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: result.path === '-' ? 'stdin' : relative(process.cwd(), result.path).split('\\').join('/'), uriBaseId: '%SRCROOT%' },
-              region: { startLine: from.line + 1, startColumn: from.character + 1, endLine: to.line + 1, endColumn: to.character + 1 },
-            },
-          },
-        ],
-      };
-    });
-  });
+  const sarifResults = placeAll(results).findings.map(({ path, line, column, endLine, endColumn, item }) => ({
+    ruleId: item.template,
+    level: severityOf(item),
+    message: { text: item.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: path === '-' ? 'stdin' : relative(process.cwd(), path).split('\\').join('/'), uriBaseId: '%SRCROOT%' },
+          region: { startLine: line, startColumn: column, endLine, endColumn },
+        },
+      },
+    ],
+  }));
   return JSON.stringify(
     {
       $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -1,0 +1,129 @@
+/**
+ * The bundled CLI (dist/cli.js) as CI runs it: output formats, settings discovery, stdin and exit codes.
+ * Build first: `node scripts/build.mjs`.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+
+const CLI = resolve(__dirname, '..', '..', 'dist', 'cli.js');
+const EXAMPLES = resolve(__dirname, '..', '..', 'examples');
+const privilegedPod = readFileSync(join(EXAMPLES, 'nginx-privileged.yaml'), 'utf8');
+
+function run(args: string[], options: { cwd?: string; input?: string } = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? EXAMPLES, input: options.input ?? '', encoding: 'utf8', timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'aks-policy-cli-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+describe('aks-policy check', () => {
+  it('prints path:line:col  severity  template  message and exits 0 under audit', () => {
+    const { status, stdout } = run(['check', 'nginx-privileged.yaml', 'nginx-unprivileged.yaml']);
+    assert.equal(status, 0);
+    const lines = stdout.trim().split('\n');
+    assert.equal(
+      lines[0],
+      'nginx-privileged.yaml:11:9  warning  k8sazurev2noprivilege  [azurepolicy-k8sazurev2noprivilege] Privileged container is not allowed: nginx-privileged, securityContext: {"privileged": true}',
+    );
+    assert.match(lines[1], /^0 error\(s\), 1 warning\(s\) in 2 file\(s\) — .*baseline.*, effect audit$/);
+  });
+
+  it('exits 1 when a violation has the deny effect', () => {
+    const { status, stdout } = run(['check', '.', '--effect', 'Deny']);
+    assert.equal(status, 1);
+    assert.match(stdout, /nginx-privileged\.yaml:11:9 {2}error {2}k8sazurev2noprivilege/);
+  });
+
+  it('checks a folder recursively and switches initiative', () => {
+    const { stdout } = run(['check', '.', '--initiative', 'restricted']);
+    assert.match(stdout, /k8sazurev3allowedseccomp/);
+    assert.match(stdout, /in 5 file\(s\) — Kubernetes cluster pod security restricted/);
+  });
+
+  it('reads a stream of manifests from stdin', () => {
+    const { status, stdout } = run(['check', '-', '--effect', 'deny'], { input: `${privilegedPod}---\n${privilegedPod.replace(/nginx-privileged/g, 'second')}` });
+    assert.equal(status, 1);
+    assert.match(stdout, /^-:11:9 {2}error/m);
+    assert.match(stdout, /^-:\d+:9 {2}error .*not allowed: second/m);
+  });
+
+  it('writes JSON with 1-based positions', () => {
+    const { stdout } = run(['check', 'nginx-privileged.yaml', '--format', 'json']);
+    const report = JSON.parse(stdout) as { effect: string; findings: { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; template: string; referenceId: string }[] };
+    assert.equal(report.effect, 'audit');
+    assert.deepEqual(
+      report.findings.map(({ line, column, endLine, endColumn, severity, template, referenceId }) => ({ line, column, endLine, endColumn, severity, template, referenceId })),
+      [{ line: 11, column: 9, endLine: 11, endColumn: 25, severity: 'warning', template: 'k8sazurev2noprivilege', referenceId: 'NoPrivilegedContainers' }],
+    );
+  });
+
+  it('writes SARIF 2.1.0 with rules and regions', () => {
+    const { stdout } = run(['check', 'nginx-privileged.yaml', '--format', 'sarif', '--effect', 'deny']);
+    const sarif = JSON.parse(stdout) as {
+      version: string;
+      runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[];
+    };
+    assert.equal(sarif.version, '2.1.0');
+    const [runResult] = sarif.runs;
+    assert.ok(runResult.tool.driver.rules.some((rule) => rule.id === 'k8sazurev2noprivilege'));
+    const [result] = runResult.results;
+    assert.equal(result.ruleId, 'k8sazurev2noprivilege');
+    assert.equal(result.level, 'error');
+    assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'nginx-privileged.yaml');
+    assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 11, startColumn: 9, endLine: 11, endColumn: 25 });
+  });
+
+  it("reads aksPolicy.* from the checked folder's .vscode/settings.json (JSON with comments)", () => {
+    const root = workspace({
+      '.vscode/settings.json': '{\n  // the team assigns Deny\n  "aksPolicy.effect": "deny",\n  "aksPolicy.exclude": ["**/vendor/**"],\n}\n',
+      'app/pod.yaml': privilegedPod,
+      'vendor/chart/pod.yaml': privilegedPod,
+    });
+    const { status, stdout } = run(['check', root], { cwd: root });
+    assert.equal(status, 1);
+    assert.match(stdout, /app\/pod\.yaml:11:9 {2}error/);
+    assert.doesNotMatch(stdout, /vendor/);
+    assert.equal(run(['check', root, '--effect', 'audit'], { cwd: root }).status, 0);
+  });
+
+  it('takes settings from --settings FILE and reports bad values without stopping', () => {
+    const root = workspace({ 'settings.json': '{"aksPolicy.effect": "sometimes", "aksPolicy.initiative": "restricted"}', 'pod.yaml': privilegedPod });
+    const { status, stdout, stderr } = run(['check', 'pod.yaml', '--settings', join(root, 'settings.json')], { cwd: root });
+    assert.equal(status, 0);
+    assert.match(stderr, /aksPolicy\.effect/);
+    assert.match(stdout, /restricted/);
+  });
+
+  it('exits 2 with a clear message on bad usage or unreadable input', () => {
+    for (const args of [[], ['lint', 'x.yaml'], ['check'], ['check', 'x.yaml', '--format', 'xml'], ['check', 'x.yaml', '--effect', 'sometimes'], ['check', 'no-such-file.yaml']]) {
+      const { status, stderr } = run(args);
+      assert.equal(status, 2, `aks-policy ${args.join(' ')}`);
+      assert.match(stderr, /^aks-policy: /);
+    }
+  });
+
+  it('notes documents that are not checked and still checks the rest', () => {
+    const root = workspace({ 'mixed.yaml': `kind: Pod\nspec: [\n---\n${privilegedPod}` });
+    const { status, stdout } = run(['check', 'mixed.yaml'], { cwd: root });
+    assert.equal(status, 0);
+    assert.match(stdout, /mixed\.yaml:\d+:\d+ {2}note {2}aks-policy {2}AKS Policy: this document is not checked until it parses/);
+    assert.match(stdout, /k8sazurev2noprivilege/);
+  });
+
+  it('prints help', () => {
+    const { status, stdout } = run(['--help']);
+    assert.equal(status, 0);
+    assert.match(stdout, /usage: aks-policy check/);
+  });
+});
