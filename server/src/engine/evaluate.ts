@@ -53,10 +53,13 @@ export interface EvaluationOptions {
 }
 
 const NOT_CHECKED = 'AKS Policy: this document is not checked until it parses';
+const LOOKS_LIKE_KUBERNETES = /^[ \t-]*["']?kind["']?[ \t]*:/m;
 
 /** Judges one YAML document against the active policy. */
 export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy, options: EvaluationOptions): DocumentVerdict {
   if (parsed.status === 'syntax-error') {
+    // A broken compose file or workflow is none of our business; a broken manifest is.
+    if (!LOOKS_LIKE_KUBERNETES.test(parsed.text)) return { findings: [], notices: [] };
     const at = parsed.reasonOffset ?? 0;
     return { findings: [], notices: [{ severity: 'hint', message: `${NOT_CHECKED} (${parsed.reason}).`, start: at, end: at }] };
   }

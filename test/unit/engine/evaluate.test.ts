@@ -183,6 +183,11 @@ spec:
     assert.match(analyzed[1].verdict.notices[0].message, /not checked until it parses/);
   });
 
+  it('does not hint at broken YAML that is not a Kubernetes manifest', () => {
+    assert.deepEqual(notices('services:\n  web: [\n'), []);
+    assert.equal(notices('apiVersion: v1\nkind: Pod\nspec: [\n').length, 1);
+  });
+
   it('says nothing about Helm templates and YAML that is not Kubernetes', () => {
     assert.deepEqual(notices('apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec: {hostPID: true}\n'), []);
     assert.deepEqual(findings('services:\n  web:\n    image: nginx\n    privileged: true\n'), []);
