@@ -4,7 +4,7 @@ import type { Resource } from './resources';
 
 /**
  * The admission view: the objects Gatekeeper reviews when a manifest is applied.
- * A Pod is reviewed as it is; a workload is reviewed as the Pod its controller will create.
+ * Every object is reviewed as it is applied; a workload's Pods are reviewed when its controller creates them.
  */
 export interface AdmissionObject {
   resource: Resource;
@@ -24,47 +24,71 @@ const POD_TEMPLATE_PATHS: Record<string, Path> = {
   '/ReplicationController': ['spec', 'template'],
   'batch/Job': ['spec', 'template'],
   'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
+  // Custom resources that carry a pod template are judged like Deployments.
+  'argoproj.io/Rollout': ['spec', 'template'],
+  'keda.sh/ScaledJob': ['spec', 'jobTargetRef', 'template'],
 };
 
 export function podTemplatePath(resource: Resource): Path | undefined {
   return POD_TEMPLATE_PATHS[`${resource.group}/${resource.kind}`];
 }
 
+/** Kinds that live outside namespaces: reviewed with an empty namespace, which namespace rules never exclude. */
+const CLUSTER_SCOPED = new Set([
+  '/Namespace',
+  '/Node',
+  '/PersistentVolume',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'storage.k8s.io/StorageClass',
+  'storage.k8s.io/CSIDriver',
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+  'scheduling.k8s.io/PriorityClass',
+]);
+
+/**
+ * What the cluster reviews for one manifest: the object itself as applied (a Pod included), and for a
+ * workload also the Pod its controller will create. Constraints pick by kind which of the two they see.
+ */
 export function admissionObjects(resource: Resource, defaultNamespace: string): AdmissionObject[] {
-  const namespace = resource.namespace ?? defaultNamespace;
-  if (resource.group === '' && resource.kind === 'Pod') {
-    const object = withApiServerDefaults({ ...resource.value, metadata: { ...asObject(resource.value.metadata), namespace } });
-    return [
-      {
-        resource,
-        review: reviewOf(object, { group: '', version: 'v1', kind: 'Pod' }, resource.name, namespace),
-        toSourcePath: (path) => [...resource.path, ...path],
-      },
-    ];
-  }
+  const clusterScoped = CLUSTER_SCOPED.has(`${resource.group}/${resource.kind}`);
+  const namespace = clusterScoped ? '' : (resource.namespace ?? defaultNamespace);
+  const version = resource.apiVersion.slice(resource.apiVersion.indexOf('/') + 1);
+  const metadata = clusterScoped ? asObject(resource.value.metadata) : { ...asObject(resource.value.metadata), namespace };
+  const applied = { ...resource.value, metadata };
+  const asApplied: AdmissionObject = {
+    resource,
+    review: reviewOf(resource.group === '' && resource.kind === 'Pod' ? withApiServerDefaults(applied) : applied, { group: resource.group, version, kind: resource.kind }, resource.name, namespace),
+    toSourcePath: (path) => [...resource.path, ...path],
+  };
+  const pod = createdPod(resource, namespace);
+  return pod ? [asApplied, pod] : [asApplied];
+}
+
+/** The Pod a workload's controller creates from its pod template. */
+function createdPod(resource: Resource, namespace: string): AdmissionObject | undefined {
   const templatePath = podTemplatePath(resource);
-  if (!templatePath) return [];
-  const template = getPath(resource.value, templatePath);
-  if (!isObject(template)) return [];
+  const template = templatePath && getPath(resource.value, templatePath);
+  if (!templatePath || !isObject(template)) return undefined;
   const templateMetadata = asObject(template.metadata);
   const metadata: JsonObject = { name: resource.name, namespace };
   if (templateMetadata.labels !== undefined) metadata.labels = templateMetadata.labels;
   if (templateMetadata.annotations !== undefined) metadata.annotations = templateMetadata.annotations;
   const pod = withApiServerDefaults({ apiVersion: 'v1', kind: 'Pod', metadata, spec: template.spec ?? {} });
   const source = [...resource.path, ...templatePath];
-  return [
-    {
-      resource,
-      workloadKind: resource.kind,
-      review: reviewOf(pod, { group: '', version: 'v1', kind: 'Pod' }, resource.name, namespace),
-      toSourcePath: (path) => {
-        if (path[0] === 'spec') return [...source, ...path];
-        if (path[0] === 'metadata' && (path[1] === 'labels' || path[1] === 'annotations')) return [...source, ...path];
-        if (path[0] === 'metadata' && (path[1] === 'name' || path[1] === 'namespace')) return [...resource.path, ...path];
-        return undefined;
-      },
+  return {
+    resource,
+    workloadKind: resource.kind,
+    review: reviewOf(pod, { group: '', version: 'v1', kind: 'Pod' }, resource.name, namespace),
+    toSourcePath: (path) => {
+      if (path[0] === 'spec') return [...source, ...path];
+      if (path[0] === 'metadata' && (path[1] === 'labels' || path[1] === 'annotations')) return [...source, ...path];
+      if (path[0] === 'metadata' && (path[1] === 'name' || path[1] === 'namespace')) return [...resource.path, ...path];
+      return undefined;
     },
-  ];
+  };
 }
 
 function reviewOf(object: JsonObject, kind: Review['kind'], name: string, namespace: string): Review {

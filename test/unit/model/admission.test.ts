@@ -10,8 +10,8 @@ function view(text: string, defaultNamespace = 'default') {
 }
 
 describe('admissionObjects', () => {
-  it('presents a Deployment as the Pod its ReplicaSet creates', () => {
-    const [pod] = view(`apiVersion: apps/v1
+  it('presents a Deployment as itself and as the Pod its ReplicaSet creates', () => {
+    const [applied, pod] = view(`apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: shop, labels: {tier: front}}
 spec:
@@ -20,6 +20,9 @@ spec:
     spec:
       containers: [{name: web, image: nginx}]
 `);
+    assert.deepEqual(applied.review.kind, { group: 'apps', version: 'v1', kind: 'Deployment' });
+    assert.equal(applied.workloadKind, undefined);
+    assert.deepEqual(applied.toSourcePath(['spec', 'template']), ['spec', 'template']);
     assert.equal(pod.workloadKind, 'Deployment');
     assert.deepEqual(pod.review.kind, { group: '', version: 'v1', kind: 'Pod' });
     assert.equal(pod.review.namespace, 'shop');
@@ -31,7 +34,7 @@ spec:
   });
 
   it('finds the pod template of a CronJob under its job template', () => {
-    const [pod] = view('apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec: {jobTemplate: {spec: {template: {spec: {hostPID: true}}}}}\n');
+    const [, pod] = view('apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec: {jobTemplate: {spec: {template: {spec: {hostPID: true}}}}}\n');
     assert.equal(pod.review.object.spec && (pod.review.object.spec as { hostPID: boolean }).hostPID, true);
     assert.deepEqual(pod.toSourcePath(['spec', 'hostPID']), ['spec', 'jobTemplate', 'spec', 'template', 'spec', 'hostPID']);
   });
@@ -58,8 +61,24 @@ spec:
     assert.deepEqual(spec.securityContext, { fsGroup: 1 });
   });
 
-  it('has nothing to admit for kinds without a pod template', () => {
-    assert.deepEqual(view('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {}\n'), []);
-    assert.deepEqual(view('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {}\n'), []);
+  it('reviews other kinds only as applied', () => {
+    const [service, ...none] = view('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {}\n');
+    assert.deepEqual(none, []);
+    assert.deepEqual(service.review.kind, { group: '', version: 'v1', kind: 'Service' });
+    assert.equal(service.review.namespace, 'default');
+    assert.equal(view('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {}\n').length, 1);
+  });
+
+  it('reviews cluster-scoped kinds without a namespace', () => {
+    const [role] = view('apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: []\n');
+    assert.equal(role.review.namespace, '');
+    assert.deepEqual(role.review.object.metadata, { name: 'r' });
+  });
+
+  it('judges Argo Rollouts and KEDA ScaledJobs like Deployments', () => {
+    const rollout = view('apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec: {template: {spec: {hostIPC: true}}}\n');
+    assert.equal(rollout[1].workloadKind, 'Rollout');
+    const scaledJob = view('apiVersion: keda.sh/v1alpha1\nkind: ScaledJob\nmetadata: {name: j}\nspec: {jobTargetRef: {template: {spec: {hostIPC: true}}}}\n');
+    assert.deepEqual(scaledJob[1].toSourcePath(['spec', 'hostIPC']), ['spec', 'jobTargetRef', 'template', 'spec', 'hostIPC']);
   });
 });
