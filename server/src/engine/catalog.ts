@@ -3,7 +3,7 @@
  * resolved against the settings into the Gatekeeper constraints that an Azure Policy assignment would create.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isObject, type JsonObject, type JsonValue } from '../json';
 import type { CatalogResult } from '../protocol';
@@ -488,15 +488,29 @@ export function resolvePolicy(catalog: PolicyCatalog, settings: Settings): Resol
   const constraints = initiative.members.map((member) =>
     resolveMember(member, scope, Object.hasOwn(settings.policies, member.referenceId) ? settings.policies[member.referenceId] : undefined, problems),
   );
-  for (const referenceId of Object.keys(settings.policies)) {
-    if (initiative.members.some((member) => member.referenceId === referenceId)) continue;
-    const known = initiative.members.map((member) => member.referenceId).join(', ');
-    problems.push(`aksPolicy.policies.${referenceId}: the ${initiative.displayName} initiative has no member with this reference id (it has ${known}); ignored.`);
+  // A key that names no member but a built-in definition assigns that definition on its own, beside the initiative.
+  for (const [key, override] of Object.entries(settings.policies)) {
+    if (initiative.members.some((member) => member.referenceId === key)) continue;
+    const definition = findDefinition(catalog, key);
+    if (!definition) {
+      const known = initiative.members.map((member) => member.referenceId).join(', ');
+      problems.push(`aksPolicy.policies.${key}: neither a member of the ${initiative.displayName} initiative (${known}) nor a built-in definition's name or GUID; ignored.`);
+      continue;
+    }
+    const member: InitiativeMember = { referenceId: key, definition, definitionVersion: definition.version, values: [] };
+    constraints.push(resolveMember(member, new Map(), override, problems));
   }
   const effect = initiative.parameters.has('effect') ? parseEffect(scope.get('effect')) : undefined;
   const info: ResolvedPolicy['initiative'] = { id: initiative.guid, displayName: initiative.displayName, version: initiative.version };
   if (initiative.alias) info.alias = initiative.alias;
   return { initiative: info, effect: effect ?? settings.effect, constraints, problems };
+}
+
+/** A definition by its file name (`ContainerNoPrivilege`), its GUID or its full id, in any case. */
+export function findDefinition(catalog: PolicyCatalog, key: string): PolicyDefinition | undefined {
+  const wanted = key.trim().toLowerCase();
+  const guid = wanted.slice(wanted.lastIndexOf('/') + 1);
+  return catalog.definitions.find((definition) => definition.guid === guid || basename(definition.file, '.json').toLowerCase() === wanted);
 }
 
 /**

@@ -461,12 +461,24 @@ describe('resolvePolicy: per-policy overrides', () => {
       'aksPolicy.policies.NoPrivilegedContainers.parameters.effect: set it with aksPolicy.policies.NoPrivilegedContainers.effect instead; ignored.',
       'aksPolicy.policies.NoPrivilegedContainers.parameters.allowedCapabilities: Kubernetes cluster should not allow privileged containers has no parameter "allowedCapabilities" (...); ignored.',
       'aksPolicy.policies.BlockUsingHostNetwork.parameters.minPort: expected a whole number, got 80.5; using 0.',
-      'aksPolicy.policies.AllowedSeccompProfiles: the Kubernetes cluster pod security baseline standards for Linux-based workloads initiative has no member with this reference id (...); ignored.',
+      'aksPolicy.policies.AllowedSeccompProfiles: neither a member of the Kubernetes cluster pod security baseline standards for Linux-based workloads initiative (...) nor a built-in definition\'s name or GUID; ignored.',
     ]);
     const constraint = member(policy, 'NoPrivilegedContainers');
     assert.equal(constraint.effect, 'audit');
     assert.deepEqual(constraint.parameters, { excludedContainers: [], excludedImages: [] });
     assert.deepEqual(member(policy, 'BlockUsingHostNetwork').parameters.minPort, 0);
+  });
+
+  it('assigns a built-in definition on its own when a key names it instead of a member', () => {
+    const policy = resolve({ policies: { NoPrivilegeEscalation: { effect: 'deny', parameters: { excludedContainers: ['istio-proxy'] } } } });
+    assert.deepEqual(policy.problems, []);
+    const extra = member(policy, 'NoPrivilegeEscalation');
+    assert.equal(extra.template.name, 'k8sazurev3noprivilegeescalation');
+    assert.equal(extra.effect, 'deny');
+    assert.deepEqual(extra.parameters.excludedContainers, ['istio-proxy']);
+    assert.equal(policy.constraints.length, 6);
+    const byGuid = resolve({ policies: { '975ce327-682c-4f2e-aa46-b9598289b86c': { parameters: {} } } });
+    assert.equal(member(byGuid, '975ce327-682c-4f2e-aa46-b9598289b86c').template.name, 'k8sazurev3allowedseccomp');
   });
 
   it('lists what the definition does have when a parameter is unknown', () => {
