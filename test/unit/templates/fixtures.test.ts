@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadCatalog, resolvePolicy } from '../../../server/src/engine/catalog';
+import { assignDefinition, loadCatalog, resolvePolicy } from '../../../server/src/engine/catalog';
 import { evaluateDocument, type Finding } from '../../../server/src/engine/evaluate';
-import type { ResolvedPolicy } from '../../../server/src/engine/types';
+import type { ActiveConstraint, ResolvedPolicy } from '../../../server/src/engine/types';
 import { applyEdits, editsConflict, editsFor, type OffsetEdit } from '../../../server/src/fixes/edits';
 import { isObject, type JsonObject, type JsonValue } from '../../../server/src/json';
 import { FileAnalyzer, type AnalyzedDocument } from '../../../server/src/model/cache';
@@ -24,17 +24,26 @@ const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'templates');
 const OPTIONS = { defaultNamespace: 'default', allowSuppressions: true };
 const catalog = loadCatalog();
 
-/** The template's constraint as Baseline (or else Restricted) assigns it, under Deny; `parameters.json` replaces its parameters. */
+/**
+ * The template's constraint under Deny: as Baseline (or else Restricted) assigns it, or else its definition
+ * assigned on its own with its defaults; `parameters.json` replaces the constraint's parameters.
+ */
 function policyFor(template: string): ResolvedPolicy {
+  const parametersFile = join(FIXTURES, template, 'parameters.json');
+  const withParameters = (constraint: ActiveConstraint): ActiveConstraint => ({
+    ...constraint,
+    effect: 'deny',
+    parameters: existsSync(parametersFile) ? (JSON.parse(readFileSync(parametersFile, 'utf8')) as JsonObject) : constraint.parameters,
+  });
   for (const initiative of ['baseline', 'restricted']) {
     const policy = resolvePolicy(catalog, { ...DEFAULT_SETTINGS, initiative, effect: 'deny' });
     const constraint = policy.constraints.find((candidate) => candidate.template.name === template);
-    if (!constraint) continue;
-    const parametersFile = join(FIXTURES, template, 'parameters.json');
-    const parameters = existsSync(parametersFile) ? (JSON.parse(readFileSync(parametersFile, 'utf8')) as JsonObject) : constraint.parameters;
-    return { ...policy, constraints: [{ ...constraint, parameters }] };
+    if (constraint) return { ...policy, constraints: [withParameters(constraint)] };
   }
-  throw new Error(`no initiative assigns ${template}`);
+  const definition = catalog.definitions.find((candidate) => candidate.template.name === template);
+  if (!definition) throw new Error(`no definition uses ${template}`);
+  const { constraint } = assignDefinition(definition, {});
+  return { initiative: { id: 'fixtures', displayName: 'fixtures', version: '0' }, effect: 'deny', constraints: [withParameters(constraint)], problems: [] };
 }
 
 interface Expected {
