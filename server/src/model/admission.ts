@@ -29,6 +29,13 @@ const POD_TEMPLATE_PATHS: Record<string, Path> = {
   'keda.sh/ScaledJob': ['spec', 'jobTargetRef', 'template'],
 };
 
+const CREATING_CONTROLLER: Record<string, { apiVersion: string; kind: string }> = {
+  'apps/Deployment': { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+  'batch/CronJob': { apiVersion: 'batch/v1', kind: 'Job' },
+  'argoproj.io/Rollout': { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
+  'keda.sh/ScaledJob': { apiVersion: 'batch/v1', kind: 'Job' },
+};
+
 export function podTemplatePath(resource: Resource): Path | undefined {
   return POD_TEMPLATE_PATHS[`${resource.group}/${resource.kind}`];
 }
@@ -76,6 +83,9 @@ function createdPod(resource: Resource, namespace: string): AdmissionObject | un
   const metadata: JsonObject = { name: resource.name, namespace };
   if (templateMetadata.labels !== undefined) metadata.labels = templateMetadata.labels;
   if (templateMetadata.annotations !== undefined) metadata.annotations = templateMetadata.annotations;
+  // The controller that creates the Pod owns it (a Deployment through its ReplicaSet, a CronJob through its Job).
+  const owner = CREATING_CONTROLLER[`${resource.group}/${resource.kind}`] ?? { apiVersion: resource.apiVersion, kind: resource.kind };
+  metadata.ownerReferences = [{ ...owner, name: resource.name, controller: true }];
   const pod = withApiServerDefaults({ apiVersion: 'v1', kind: 'Pod', metadata, spec: template.spec ?? {} });
   const source = [...resource.path, ...templatePath];
   return {

@@ -26,7 +26,13 @@ spec:
     assert.equal(pod.workloadKind, 'Deployment');
     assert.deepEqual(pod.review.kind, { group: '', version: 'v1', kind: 'Pod' });
     assert.equal(pod.review.namespace, 'shop');
-    assert.deepEqual(pod.review.object.metadata, { name: 'web', namespace: 'shop', labels: { app: 'web' }, annotations: { a: 'b' } });
+    assert.deepEqual(pod.review.object.metadata, {
+      name: 'web',
+      namespace: 'shop',
+      labels: { app: 'web' },
+      annotations: { a: 'b' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', controller: true }],
+    });
     assert.deepEqual(pod.toSourcePath(['spec', 'containers', 0, 'name']), ['spec', 'template', 'spec', 'containers', 0, 'name']);
     assert.deepEqual(pod.toSourcePath(['metadata', 'labels', 'app']), ['spec', 'template', 'metadata', 'labels', 'app']);
     assert.deepEqual(pod.toSourcePath(['metadata', 'name']), ['metadata', 'name']);
