@@ -10,11 +10,23 @@ export interface AnalyzedDocument {
   verdict: DocumentVerdict;
 }
 
-interface Entry {
+/** A document's parse, and its verdict with what it was judged under. */
+export interface DocumentEntry {
   parsed: ParsedDocument;
   verdict?: DocumentVerdict;
   policy?: ResolvedPolicy;
   optionsKey?: string;
+}
+
+/** The entry's verdict under `policy` and `options`, judged again only when either changed. */
+export function verdictOf(entry: DocumentEntry, policy: ResolvedPolicy, options: EvaluationOptions): DocumentVerdict {
+  const optionsKey = `${options.defaultNamespace}\u0000${options.allowSuppressions}`;
+  if (!entry.verdict || entry.policy !== policy || entry.optionsKey !== optionsKey) {
+    entry.verdict = safelyEvaluate(entry.parsed, policy, options);
+    entry.policy = policy;
+    entry.optionsKey = optionsKey;
+  }
+  return entry.verdict;
 }
 
 /**
@@ -22,20 +34,14 @@ interface Entry {
  * re-judges only the documents it changed. Entries of documents that are gone are dropped.
  */
 export class FileAnalyzer {
-  private entries = new Map<string, Entry>();
+  private entries = new Map<string, DocumentEntry>();
 
   analyze(text: string, policy: ResolvedPolicy, options: EvaluationOptions): AnalyzedDocument[] {
-    const optionsKey = `${options.defaultNamespace}\u0000${options.allowSuppressions}`;
-    const next = new Map<string, Entry>();
+    const next = new Map<string, DocumentEntry>();
     const analyzed = splitDocuments(text).map((chunk) => {
       const entry = next.get(chunk.text) ?? this.entries.get(chunk.text) ?? { parsed: parseYamlDocument(chunk.text) };
-      if (!entry.verdict || entry.policy !== policy || entry.optionsKey !== optionsKey) {
-        entry.verdict = safelyEvaluate(entry.parsed, policy, options);
-        entry.policy = policy;
-        entry.optionsKey = optionsKey;
-      }
       next.set(chunk.text, entry);
-      return { start: chunk.start, parsed: entry.parsed, verdict: entry.verdict };
+      return { start: chunk.start, parsed: entry.parsed, verdict: verdictOf(entry, policy, options) };
     });
     this.entries = next;
     return analyzed;
