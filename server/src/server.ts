@@ -1,26 +1,26 @@
 import {
   CodeActionKind,
   createConnection,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
   ProposedFeatures,
-  TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
+  type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogResult, loadCatalog, resolvePolicy } from './engine/catalog';
 import { fixAll, quickFixes, type CodeActionContext } from './engine/codeActions';
-import { toDiagnostics } from './engine/diagnostics';
+import { liveDiagnostics } from './engine/diagnostics';
 import type { ResolvedPolicy } from './engine/types';
-import { FileAnalyzer, type AnalyzedDocument } from './model/cache';
 import { isExcludedFile } from './model/exclude';
-import { ActiveConstraintsRequest, CatalogRequest, FixAllKind, type ActiveConstraintsParams, type ActiveConstraintsResult } from './protocol';
+import { LiveDocument } from './model/live';
+import { ActiveConstraintsRequest, CatalogRequest, DiagnosticSource, FixAllKind, type ActiveConstraintsParams, type ActiveConstraintsResult } from './protocol';
 import { normalizeSettings, type Settings } from './settings';
 
 /** Wiring only: LSP in, domain calls, LSP out. */
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
 const catalog = loadCatalog();
 
 interface DocumentSettings {
@@ -30,18 +30,23 @@ interface DocumentSettings {
   problems: string[];
 }
 
-interface FileState {
-  analyzer: FileAnalyzer;
-  /** The last analysis and the version it belongs to. */
-  analysis?: { version: number; documents: AnalyzedDocument[]; config: DocumentSettings };
+/** An open file: the editor's text and its documents, kept up to date edit by edit. */
+interface OpenFile {
+  document: TextDocument;
+  live: LiveDocument;
+  /** The settings of the last complete evaluation, for code actions. */
+  evaluatedWith?: DocumentSettings;
+  evaluatedVersion?: number;
 }
 
 let pullConfiguration = false;
 let pushedSettings: unknown;
 let workspaceFolders: string[] = [];
 const settingsCache = new Map<string, Promise<DocumentSettings>>();
-const files = new Map<string, FileState>();
+const files = new Map<string, OpenFile>();
 const reportedProblems = new Set<string>();
+/** How long one slice of evaluation may run before the server looks at newer messages. */
+const SLICE_MS = 8;
 
 connection.onInitialize((params): InitializeResult => {
   pullConfiguration = params.capabilities.workspace?.configuration === true;
@@ -65,7 +70,7 @@ connection.onDidChangeConfiguration((change) => {
   const pushed = (change.settings as { aksPolicy?: unknown } | undefined)?.aksPolicy;
   if (pushed !== undefined) pushedSettings = pushed;
   settingsCache.clear();
-  for (const document of documents.all()) schedule(document.uri);
+  for (const uri of files.keys()) schedule(uri);
 });
 
 function settingsFor(uri: string): Promise<DocumentSettings> {
@@ -98,7 +103,7 @@ function reportProblems(problems: readonly string[]): void {
 
 const scheduled = new Set<string>();
 
-/** Coalesces bursts of changes: a document is analysed once for its newest version. */
+/** Coalesces bursts of changes: a file is evaluated once for its newest version. */
 function schedule(uri: string): void {
   if (scheduled.has(uri)) return;
   scheduled.add(uri);
@@ -108,50 +113,88 @@ function schedule(uri: string): void {
   });
 }
 
+/**
+ * Evaluates the documents an edit left pending, in slices; a newer version arriving in between abandons
+ * this run (the newer one's run publishes), so diagnostics of an old version never follow a newer one.
+ */
 async function validate(uri: string): Promise<void> {
-  const document = documents.get(uri);
-  if (!document) return;
+  const file = files.get(uri);
+  if (!file) return;
+  const version = file.document.version;
   const config = await settingsFor(uri);
-  const current = documents.get(uri);
-  // A newer version arrived while the settings were fetched: its own run publishes.
-  if (!current || current.version !== document.version) return;
+  if (files.get(uri) !== file || file.document.version !== version) return;
   if (isExcludedFile(uri, config.settings.exclude, workspaceFolders)) {
-    files.delete(uri);
-    void connection.sendDiagnostics({ uri, version: document.version, diagnostics: [] });
+    publish(uri, version, []);
     return;
   }
-  const state = files.get(uri) ?? { analyzer: new FileAnalyzer() };
-  files.set(uri, state);
-  const analyzed = state.analyzer.analyze(document.getText(), config.policy, evaluationOptions(config.settings));
-  state.analysis = { version: document.version, documents: analyzed, config };
-  const diagnostics = toDiagnostics(analyzed, (offset) => document.positionAt(offset), document.version);
-  void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  const limit = config.settings.maxFileSize * 1024 * 1024;
+  if (file.document.getText().length > limit) {
+    const message = `AKS Policy: this file is larger than ${config.settings.maxFileSize} MB (aksPolicy.maxFileSize), so it is not checked.`;
+    publish(uri, version, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: DiagnosticSource, message }]);
+    return;
+  }
+  const options = evaluationOptions(config.settings);
+  for (;;) {
+    const deadline = performance.now() + SLICE_MS;
+    if (file.live.evaluatePending(config.policy, options, () => performance.now() > deadline)) break;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (files.get(uri) !== file || file.document.version !== version) return;
+  }
+  file.evaluatedWith = config;
+  file.evaluatedVersion = version;
+  publish(uri, version, liveDiagnostics(file.live.liveChunks()));
+}
+
+function publish(uri: string, version: number, diagnostics: Diagnostic[]): void {
+  void connection.sendDiagnostics({ uri, version, diagnostics });
 }
 
 function evaluationOptions(settings: Settings) {
   return { defaultNamespace: settings.defaultNamespace, allowSuppressions: settings.allowSuppressions };
 }
 
-documents.onDidOpen((event) => schedule(event.document.uri));
-documents.onDidChangeContent((event) => schedule(event.document.uri));
-documents.onDidClose((event) => {
-  files.delete(event.document.uri);
-  settingsCache.delete(event.document.uri);
-  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+connection.onDidOpenTextDocument(({ textDocument }) => {
+  const document = TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
+  files.set(textDocument.uri, { document, live: new LiveDocument(textDocument.text) });
+  schedule(textDocument.uri);
+});
+
+connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+  const file = files.get(textDocument.uri);
+  if (!file) return;
+  for (const change of contentChanges) {
+    if ('range' in change) {
+      const start = file.document.offsetAt(change.range.start);
+      const end = file.document.offsetAt(change.range.end);
+      TextDocument.update(file.document, [change], textDocument.version);
+      file.live.applyEdit(file.document.getText(), start, end, change.text);
+    } else {
+      TextDocument.update(file.document, [change], textDocument.version);
+      file.live.reset(change.text);
+    }
+  }
+  schedule(textDocument.uri);
+});
+
+connection.onDidCloseTextDocument(({ textDocument }) => {
+  files.delete(textDocument.uri);
+  settingsCache.delete(textDocument.uri);
+  void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
 });
 
 connection.onCodeAction(async (params): Promise<CodeAction[]> => {
-  const document = documents.get(params.textDocument.uri);
-  if (!document) return [];
-  await validateIfStale(document);
-  const analysis = files.get(document.uri)?.analysis;
-  if (!analysis || analysis.version !== document.version) return [];
+  const file = files.get(params.textDocument.uri);
+  if (!file) return [];
+  const { document } = file;
+  if (file.evaluatedVersion !== document.version) await validate(document.uri);
+  const config = file.evaluatedWith;
+  if (!config || file.evaluatedVersion !== document.version) return [];
   const context: CodeActionContext = {
     uri: document.uri,
     text: document.getText(),
-    documents: analysis.documents,
-    policy: analysis.config.policy,
-    options: evaluationOptions(analysis.config.settings),
+    documents: file.live.documents(),
+    policy: config.policy,
+    options: evaluationOptions(config.settings),
     positionAt: (offset) => document.positionAt(offset),
   };
   const only = params.context.only;
@@ -171,15 +214,10 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
   return actions;
 });
 
-async function validateIfStale(document: TextDocument): Promise<void> {
-  const analysis = files.get(document.uri)?.analysis;
-  if (!analysis || analysis.version !== document.version) await validate(document.uri);
-}
-
 connection.onRequest(CatalogRequest, () => catalogResult(catalog));
 
 connection.onRequest(ActiveConstraintsRequest, async (params: ActiveConstraintsParams | undefined): Promise<ActiveConstraintsResult> => {
-  const uri = params?.uri ?? documents.all()[0]?.uri ?? workspaceFolders[0] ?? '';
+  const uri = params?.uri ?? files.keys().next().value ?? workspaceFolders[0] ?? '';
   const { policy, problems } = await settingsFor(uri);
   return {
     initiative: { id: policy.initiative.id, displayName: policy.initiative.displayName, version: policy.initiative.version },
@@ -202,5 +240,4 @@ connection.onRequest(ActiveConstraintsRequest, async (params: ActiveConstraintsP
   };
 });
 
-documents.listen(connection);
 connection.listen();

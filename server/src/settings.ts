@@ -21,6 +21,8 @@ export interface Settings {
   defaultNamespace: string;
   exclude: string[];
   allowSuppressions: boolean;
+  /** Files larger than this many megabytes are not checked (one notice instead of a frozen editor). */
+  maxFileSize: number;
 }
 
 /** The defaults of package.json's `contributes.configuration`. Shared: copy before changing. */
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultNamespace: 'default',
   exclude: [],
   allowSuppressions: true,
+  maxFileSize: 10,
 };
 
 const EFFECTS: readonly Effect[] = ['audit', 'deny', 'disabled'];
@@ -74,6 +77,7 @@ export function normalizeSettings(raw: unknown): { settings: Settings; problems:
     defaultNamespace: readDefaultNamespace(read('defaultNamespace'), report),
     exclude: readStringList('exclude', read('exclude'), DEFAULT_SETTINGS.exclude, (entry) => entry.trim() !== '', 'glob patterns', report),
     allowSuppressions: readBoolean('allowSuppressions', read('allowSuppressions'), DEFAULT_SETTINGS.allowSuppressions, report),
+    maxFileSize: readPositiveNumber('maxFileSize', read('maxFileSize'), DEFAULT_SETTINGS.maxFileSize, report),
   };
   return { settings, problems };
 }
@@ -106,6 +110,13 @@ function readBoolean(key: string, value: unknown, fallback: boolean, report: Rep
   if (value === undefined) return fallback;
   if (typeof value === 'boolean') return value;
   report(key, `expected true or false, got ${describe(value)}`, fallback);
+  return fallback;
+}
+
+function readPositiveNumber(key: string, value: unknown, fallback: number, report: Report): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  report(key, `expected a number above 0, got ${describe(value)}`, fallback);
   return fallback;
 }
 

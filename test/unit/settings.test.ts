@@ -28,6 +28,7 @@ describe('normalizeSettings', () => {
       defaultNamespace: 'apps',
       exclude: ['**/vendor/**'],
       allowSuppressions: false,
+      maxFileSize: 2.5,
       trace: { server: 'off' },
     };
     const { settings, problems } = normalizeSettings(raw);
@@ -42,6 +43,7 @@ describe('normalizeSettings', () => {
       defaultNamespace: 'apps',
       exclude: ['**/vendor/**'],
       allowSuppressions: false,
+      maxFileSize: 2.5,
     });
   });
 
@@ -64,6 +66,7 @@ describe('normalizeSettings', () => {
       defaultNamespace: 'Default',
       exclude: ['', '**/tmp/**'],
       allowSuppressions: 'yes',
+      maxFileSize: -1,
     });
     assert.deepEqual(problems, [
       'aksPolicy.initiative: expected "baseline", "restricted" or an initiative GUID, got 42; using "baseline".',
@@ -78,6 +81,7 @@ describe('normalizeSettings', () => {
       'aksPolicy.defaultNamespace: "Default" is not a namespace name; using "default".',
       'aksPolicy.exclude: ignored entries that are not glob patterns: ""; using ["**/tmp/**"].',
       'aksPolicy.allowSuppressions: expected true or false, got "yes"; using true.',
+      'aksPolicy.maxFileSize: expected a number above 0, got -1; using 10.',
     ]);
     assert.deepEqual(settings, {
       ...DEFAULT_SETTINGS,

@@ -1,12 +1,13 @@
 import { DiagnosticSeverity, type Diagnostic, type Position } from 'vscode-languageserver-types';
 import { DiagnosticSource } from '../protocol';
 import type { AnalyzedDocument } from '../model/cache';
-import type { Finding, Notice } from './evaluate';
+import { lineStartsOf, positionOf } from '../model/lines';
+import type { LiveChunk } from '../model/live';
+import type { DocumentVerdict, Finding, Notice } from './evaluate';
 
 /** What a diagnostic carries so that its code actions can find it again. */
 export interface FindingData {
   referenceId: string;
-  version: number;
 }
 
 const NOTICE_SEVERITY: Record<Notice['severity'], DiagnosticSeverity> = {
@@ -16,26 +17,28 @@ const NOTICE_SEVERITY: Record<Notice['severity'], DiagnosticSeverity> = {
 };
 
 /** Offsets become positions here, once, when the diagnostic is built. */
-export function toDiagnostics(documents: readonly AnalyzedDocument[], positionAt: (offset: number) => Position, version: number): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const { start, verdict } of documents) {
-    for (const finding of verdict.findings) diagnostics.push(findingDiagnostic(finding, start, positionAt, version));
-    for (const notice of verdict.notices) {
-      diagnostics.push({
-        range: { start: positionAt(start + notice.start), end: positionAt(start + notice.end) },
+export function toDiagnostics(documents: readonly AnalyzedDocument[], positionAt: (offset: number) => Position): Diagnostic[] {
+  return documents.flatMap(({ start, verdict }) => verdictDiagnostics(verdict, (offset) => positionAt(start + offset)));
+}
+
+function verdictDiagnostics(verdict: DocumentVerdict, positionAt: (offset: number) => Position): Diagnostic[] {
+  return [
+    ...verdict.findings.map((finding) => findingDiagnostic(finding, positionAt)),
+    ...verdict.notices.map(
+      (notice): Diagnostic => ({
+        range: { start: positionAt(notice.start), end: positionAt(notice.end) },
         severity: NOTICE_SEVERITY[notice.severity],
         source: DiagnosticSource,
         message: notice.message,
-      });
-    }
-  }
-  return diagnostics;
+      }),
+    ),
+  ];
 }
 
-export function findingDiagnostic(finding: Finding, base: number, positionAt: (offset: number) => Position, version: number): Diagnostic {
-  const data: FindingData = { referenceId: finding.referenceId, version };
+function findingDiagnostic(finding: Finding, positionAt: (offset: number) => Position): Diagnostic {
+  const data: FindingData = { referenceId: finding.referenceId };
   return {
-    range: { start: positionAt(base + finding.start), end: positionAt(base + finding.end) },
+    range: { start: positionAt(finding.start), end: positionAt(finding.end) },
     severity: finding.effect === 'deny' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
     source: DiagnosticSource,
     code: finding.template,
@@ -43,4 +46,40 @@ export function findingDiagnostic(finding: Finding, base: number, positionAt: (o
     message: finding.message,
     data,
   };
+}
+
+/** A verdict's diagnostics with lines counted from its document's first line: they depend on its text only. */
+const relativeDiagnostics = new WeakMap<DocumentVerdict, Diagnostic[]>();
+/** A chunk's diagnostics placed in the file, reused while the chunk neither moved lines nor changed verdict. */
+const placedDiagnostics = new WeakMap<LiveChunk, { startLine: number; verdict: DocumentVerdict; list: Diagnostic[] }>();
+
+/**
+ * The diagnostics of a live file. Per keystroke only the edited document's diagnostics are built; the
+ * others are reused, or shifted when lines were added or removed above them.
+ */
+export function liveDiagnostics(chunks: readonly LiveChunk[]): Diagnostic[] {
+  const all: Diagnostic[] = [];
+  for (const chunk of chunks) {
+    const verdict = chunk.entry?.verdict;
+    if (!verdict || (verdict.findings.length === 0 && verdict.notices.length === 0)) continue;
+    let placed = placedDiagnostics.get(chunk);
+    if (!placed || placed.startLine !== chunk.startLine || placed.verdict !== verdict) {
+      let relative = relativeDiagnostics.get(verdict);
+      if (!relative) {
+        const lineStarts = lineStartsOf(chunk.text);
+        relative = verdictDiagnostics(verdict, (offset) => positionOf(lineStarts, offset));
+        relativeDiagnostics.set(verdict, relative);
+      }
+      const shift = chunk.startLine;
+      const list = shift === 0 ? relative : relative.map((diagnostic) => ({ ...diagnostic, range: shiftRange(diagnostic.range, shift) }));
+      placed = { startLine: chunk.startLine, verdict, list };
+      placedDiagnostics.set(chunk, placed);
+    }
+    for (const diagnostic of placed.list) all.push(diagnostic);
+  }
+  return all;
+}
+
+function shiftRange(range: Diagnostic['range'], lines: number): Diagnostic['range'] {
+  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
 }
