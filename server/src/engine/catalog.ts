@@ -83,6 +83,8 @@ export interface PolicyParameter {
 export interface PolicyDefinition {
   guid: string;
   file: string;
+  /** The file name without `@<version>` and `.json`: the same for every version of a definition. */
+  name: string;
   displayName: string;
   version: string;
   parameters: Map<string, PolicyParameter>;
@@ -193,8 +195,8 @@ export function loadCatalog(policiesDir: string = findPoliciesDir()): PolicyCata
     }
     const definition = loadDefinition(file, json, schemas.ajv, problems);
     if (!definition) continue;
-    const sameGuid = definitions.find((other) => other.guid === definition.guid);
-    if (sameGuid) problems.push(`${file}: definition ${definition.guid} is also defined in ${sameGuid.file}.`);
+    const clash = findVersionClash(definitions, definition);
+    if (clash) problems.push(`${file}: ${clash}`);
     else definitions.push(definition);
   }
 
@@ -271,7 +273,8 @@ function loadDefinition(file: string, json: DefinitionFile, ajv: Ajv, problems: 
   const template = templateByStoreUrl(details.templateInfo.url);
   if (!template) problems.push(`${file}: no registered constraint template has the store URL ${details.templateInfo.url}.`);
   if (!template || problems.length > count) return undefined;
-  const definition: PolicyDefinition = { guid, file, displayName: properties.displayName, version: properties.version, parameters, effect, details, template };
+  const name = basename(file, '.json').split('@')[0];
+  const definition: PolicyDefinition = { guid, file, name, displayName: properties.displayName, version: properties.version, parameters, effect, details, template };
   // Azure would not accept an assignment whose effect is not an effect, so neither do we.
   const defaultEffect = evaluate(effect, defaultsOf(parameters));
   if (parseEffect(defaultEffect) === undefined) problems.push(`${file}: policyRule.then.effect gives ${describe(defaultEffect)}, not an effect.`);
@@ -290,13 +293,17 @@ function loadInitiative(file: string, json: InitiativeFile, definitions: PolicyD
     const where = `${file}: member ${referenceId}`;
     if (members.some((other) => other.referenceId === referenceId)) problems.push(`${where} appears twice.`);
     const guid = member.policyDefinitionId.slice(DEFINITION_ID_PREFIX.length);
-    const definition = definitions.find((candidate) => candidate.guid === guid);
-    if (!definition) {
+    const versions = definitions.filter((candidate) => candidate.guid === guid);
+    if (versions.length === 0) {
       problems.push(`${where} names definition ${guid}, which is not in policies/definitions.`);
       continue;
     }
-    if (!versionSatisfies(definition.version, member.definitionVersion)) {
-      problems.push(`${where} pins ${member.definitionVersion}, but ${definition.file} is version ${definition.version}.`);
+    // As in Azure, a pin resolves to the newest version it accepts.
+    const definition = newestOf(versions.filter((candidate) => versionSatisfies(candidate.version, member.definitionVersion)));
+    if (!definition) {
+      const stored = versions.map((candidate) => `${basename(candidate.file)} is version ${candidate.version}`).join(', ');
+      problems.push(`${where} pins ${member.definitionVersion}, but ${stored}.`);
+      continue;
     }
     const values: InitiativeMember['values'] = [];
     for (const [name, { value }] of Object.entries(member.parameters)) {
@@ -330,10 +337,44 @@ function checkVersions(file: string, version: string, metadataVersion: string, v
   if (versions && !versions.includes(version)) problems.push(`${file}: versions does not list version ${version}.`);
 }
 
-/** Azure's pins: each of major.minor.patch is a number or `*`. A pre-release suffix does not count. */
+/** Azure's pins: each of major.minor.patch is a number or `*`. A pre-release suffix (`1.*.*-preview`) does not count, on either side. */
 function versionSatisfies(version: string, pin: string): boolean {
-  const actual = version.split('-')[0].split('.');
-  return pin.split('.').every((part, index) => part === '*' || part === actual[index]);
+  const actual = releaseParts(version);
+  return releaseParts(pin).every((part, index) => part === '*' || part === actual[index]);
+}
+
+function releaseParts(version: string): string[] {
+  return version.split('-')[0].split('.');
+}
+
+/** Semantic version order: major, minor, patch as numbers, then a pre-release below its release. */
+function compareVersions(a: string, b: string): number {
+  const left = releaseParts(a).map(Number);
+  const right = releaseParts(b).map(Number);
+  for (let index = 0; index < Math.max(left.length, right.length); index++) {
+    const order = (left[index] ?? 0) - (right[index] ?? 0);
+    if (order !== 0) return Math.sign(order);
+  }
+  return Number(!a.includes('-')) - Number(!b.includes('-'));
+}
+
+function newestOf(definitions: readonly PolicyDefinition[]): PolicyDefinition | undefined {
+  return definitions.reduce<PolicyDefinition | undefined>((newest, candidate) => (newest && compareVersions(newest.version, candidate.version) >= 0 ? newest : candidate), undefined);
+}
+
+/**
+ * Several versions of one definition may be stored, one file each: `<Name>.json` and `<Name>@<version>.json`.
+ * Says what is wrong when `definition` repeats a stored version, breaks that naming, or takes another definition's name.
+ */
+function findVersionClash(stored: readonly PolicyDefinition[], definition: PolicyDefinition): string | undefined {
+  const suffix = basename(definition.file, '.json').slice(definition.name.length + 1);
+  if (suffix !== '' && suffix !== definition.version) return `the file name says version ${suffix}, but the definition is version ${definition.version}.`;
+  for (const other of stored) {
+    if (other.guid === definition.guid && other.version === definition.version) return `definition ${definition.guid} ${definition.version} is also defined in ${other.file}.`;
+    if (other.guid === definition.guid && other.name !== definition.name) return `definition ${definition.guid} is stored as ${other.name} in ${other.file}; name every version of it ${other.name}@<version>.json.`;
+    if (other.guid !== definition.guid && other.name.toLowerCase() === definition.name.toLowerCase()) return `${other.file} has the same name but is definition ${other.guid}.`;
+  }
+  return undefined;
 }
 
 function detailsAsJson(details: DetailsFile): JsonObject {
@@ -506,11 +547,15 @@ export function resolvePolicy(catalog: PolicyCatalog, settings: Settings): Resol
   return { initiative: info, effect: effect ?? settings.effect, constraints, problems };
 }
 
-/** A definition by its file name (`ContainerNoPrivilege`), its GUID or its full id, in any case. */
+/**
+ * A definition by its name (`HostNetworkPorts`), its GUID or its full id, in any case: the newest version stored,
+ * as an assignment without a version gets. `<name or GUID>@<version>` picks that version.
+ */
 export function findDefinition(catalog: PolicyCatalog, key: string): PolicyDefinition | undefined {
-  const wanted = key.trim().toLowerCase();
+  const [wanted = '', version] = key.trim().toLowerCase().split('@');
   const guid = wanted.slice(wanted.lastIndexOf('/') + 1);
-  return catalog.definitions.find((definition) => definition.guid === guid || basename(definition.file, '.json').toLowerCase() === wanted);
+  const versions = catalog.definitions.filter((definition) => definition.guid === guid || definition.name.toLowerCase() === wanted);
+  return version === undefined ? newestOf(versions) : versions.find((definition) => definition.version.toLowerCase() === version);
 }
 
 /**

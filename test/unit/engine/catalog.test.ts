@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -54,8 +54,8 @@ function filesIn(folder: string): string[] {
 describe('policy files and schemas', () => {
   const schemas = compilePolicySchemas(policiesDir);
 
-  it('has the 9 definitions and the 2 initiatives', () => {
-    assert.equal(filesIn('definitions').length, 9);
+  it('has the definitions and the 2 initiatives', () => {
+    assert.ok(filesIn('definitions').length >= 9);
     assert.deepEqual(filesIn('initiatives').map((file) => file.slice(file.lastIndexOf('/') + 1)).sort(), ['baseline.json', 'restricted.json']);
   });
 
@@ -161,12 +161,12 @@ describe('loadCatalog', () => {
     assert.equal(loadCatalog().initiatives.length, 2);
   });
 
-  it('loads both initiatives and the 9 definitions', () => {
+  it('loads both initiatives and every definition file', () => {
     assert.deepEqual(catalog.initiatives.map((initiative) => [initiative.alias, initiative.guid, initiative.version, initiative.members.length]), [
       ['baseline', BASELINE, '1.4.0', 5],
       ['restricted', RESTRICTED, '2.5.0', 8],
     ]);
-    assert.equal(catalog.definitions.length, 9);
+    assert.equal(catalog.definitions.length, filesIn('definitions').length);
   });
 
   it('reports a schema error with its file', () => {
@@ -213,6 +213,96 @@ describe('loadCatalog', () => {
       }),
     );
     assert.ok(problems.some((problem) => problem.includes('member AllowedUsersGroups passes runAsUserRule an invalid value: "MustBeRoot" is not one of')), problems.join('\n'));
+  });
+});
+
+describe('loadCatalog: several versions of one definition', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'aks-policy-versions-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+  let copies = 0;
+  const NO_PRIVILEGE = '95edb821-ddaf-4404-9732-666045e056b4';
+
+  /** A copy of policies/ with NoPrivilege.json (9.2.0) also stored at other versions, under the given file names. */
+  function withVersions(files: Record<string, string>): string {
+    const dir = join(scratch, String(copies++));
+    cpSync(policiesDir, dir, { recursive: true });
+    for (const [name, version] of Object.entries(files)) {
+      const json = readJsonObject(join(dir, 'definitions', 'NoPrivilege.json'));
+      const properties = field(json, 'properties');
+      Object.assign(properties, { version, versions: [version] });
+      Object.assign(field(properties, 'metadata'), { version });
+      writeFileSync(join(dir, 'definitions', name), JSON.stringify(json));
+    }
+    return dir;
+  }
+
+  function problemsOf(dir: string): string[] {
+    try {
+      loadCatalog(dir);
+    } catch (error) {
+      assert.ok(error instanceof CatalogError, String(error));
+      return error.problems.map((problem) => problem.replaceAll(`${join(dir, 'definitions')}/`, '').replaceAll(`${join(dir, 'initiatives')}/`, ''));
+    }
+    assert.fail('the catalog loaded');
+  }
+
+  it('resolves an initiative pin to the newest version in it, and a definition assigned alone to the newest of all', () => {
+    const versions = loadCatalog(withVersions({ 'NoPrivilege@9.3.0.json': '9.3.0', 'NoPrivilege@10.0.0.json': '10.0.0' }));
+    assert.deepEqual(versions.definitions.filter((definition) => definition.guid === NO_PRIVILEGE).map((definition) => [definition.name, definition.version]), [
+      ['NoPrivilege', '9.2.0'],
+      ['NoPrivilege', '10.0.0'],
+      ['NoPrivilege', '9.3.0'],
+    ]);
+    const policy = resolvePolicy(versions, settingsWith({ policies: { NoPrivilege: { parameters: {} }, [NO_PRIVILEGE]: { parameters: {} } } }));
+    assert.deepEqual(policy.problems, []);
+    assert.equal(member(policy, 'NoPrivilegedContainers').version, '9.3.0', 'Baseline pins 9.*.*');
+    assert.equal(member(policy, 'NoPrivilege').version, '10.0.0');
+    assert.equal(member(policy, NO_PRIVILEGE).version, '10.0.0');
+  });
+
+  it('assigns one stored version when the key names it after @', () => {
+    const versions = loadCatalog(withVersions({ 'NoPrivilege@10.0.0.json': '10.0.0' }));
+    const policy = resolvePolicy(versions, settingsWith({ policies: { 'noprivilege@9.2.0': { parameters: {} }, [`${NO_PRIVILEGE}@9.2.0`]: { parameters: {} } } }));
+    assert.deepEqual(policy.problems, []);
+    assert.equal(member(policy, 'noprivilege@9.2.0').version, '9.2.0');
+    assert.equal(member(policy, `${NO_PRIVILEGE}@9.2.0`).version, '9.2.0');
+    const unknown = resolvePolicy(versions, settingsWith({ policies: { 'NoPrivilege@8.0.0': { parameters: {} } } }));
+    assert.equal(unknown.problems.length, 1);
+    assert.match(unknown.problems[0], /^aksPolicy\.policies\.NoPrivilege@8\.0\.0: neither a member/);
+  });
+
+  it('orders a pre-release below its release, and lets a pre-release pin match', () => {
+    const versions = loadCatalog(withVersions({ 'NoPrivilege@10.0.0-preview.json': '10.0.0-preview', 'NoPrivilege@9.10.0-preview.json': '9.10.0-preview' }));
+    const policy = resolvePolicy(versions, settingsWith({ policies: { NoPrivilege: { parameters: {} } } }));
+    assert.equal(member(policy, 'NoPrivilege').version, '10.0.0-preview');
+    assert.equal(member(policy, 'NoPrivilegedContainers').version, '9.10.0-preview', 'numbers compare as numbers: 9.10 is above 9.2');
+    const preview = loadCatalog(withVersions({ 'NoPrivilege@10.0.0.json': '10.0.0', 'NoPrivilege@10.1.0-preview.json': '10.1.0-preview' }));
+    assert.equal(member(resolvePolicy(preview, settingsWith({ policies: { NoPrivilege: { parameters: {} } } })), 'NoPrivilege').version, '10.1.0-preview');
+  });
+
+  it('reports a repeated version, a file name that disagrees with its version, and names that mix definitions up', () => {
+    assert.deepEqual(problemsOf(withVersions({ 'NoPrivilege@9.2.0.json': '9.2.0' })), [
+      `NoPrivilege@9.2.0.json: definition ${NO_PRIVILEGE} 9.2.0 is also defined in NoPrivilege.json.`,
+    ]);
+    assert.deepEqual(problemsOf(withVersions({ 'NoPrivilege@9.3.0.json': '9.4.0' })), ['NoPrivilege@9.3.0.json: the file name says version 9.3.0, but the definition is version 9.4.0.']);
+    assert.deepEqual(problemsOf(withVersions({ 'Privileged@10.0.0.json': '10.0.0' })), [
+      `Privileged@10.0.0.json: definition ${NO_PRIVILEGE} is stored as NoPrivilege in NoPrivilege.json; name every version of it NoPrivilege@<version>.json.`,
+    ]);
+    const sameName = withVersions({});
+    renameSync(join(sameName, 'definitions', 'AllowedSeccomp.json'), join(sameName, 'definitions', 'NoPrivilege@7.2.0.json'));
+    assert.ok(
+      problemsOf(sameName).includes(`NoPrivilege@7.2.0.json: NoPrivilege.json has the same name but is definition ${NO_PRIVILEGE}.`),
+      'a name belongs to one definition',
+    );
+  });
+
+  it('reports a pin that no stored version satisfies, listing the versions', () => {
+    const dir = withVersions({ 'NoPrivilege@10.0.0.json': '10.0.0' });
+    const file = join(dir, 'initiatives', 'baseline.json');
+    const json = readJsonObject(file);
+    Object.assign(firstMember(field(json, 'properties')), { definitionVersion: '8.*.*' });
+    writeFileSync(file, JSON.stringify(json));
+    assert.deepEqual(problemsOf(dir), ['baseline.json: member NoPrivilegedContainers pins 8.*.*, but NoPrivilege.json is version 9.2.0, NoPrivilege@10.0.0.json is version 10.0.0.']);
   });
 });
 
