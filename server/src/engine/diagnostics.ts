@@ -5,11 +5,6 @@ import { lineStartsOf, positionOf } from '../model/lines';
 import type { LiveChunk } from '../model/live';
 import type { DocumentVerdict, Finding, Notice } from './evaluate';
 
-/** What a diagnostic carries so that its code actions can find it again. */
-export interface FindingData {
-  referenceId: string;
-}
-
 const NOTICE_SEVERITY: Record<Notice['severity'], DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
   information: DiagnosticSeverity.Information,
@@ -36,7 +31,7 @@ function verdictDiagnostics(verdict: DocumentVerdict, positionAt: (offset: numbe
 }
 
 function findingDiagnostic(finding: Finding, positionAt: (offset: number) => Position): Diagnostic {
-  const data: FindingData = { referenceId: finding.referenceId };
+  // No `data`: code actions are computed from the server's own analysis of the same version.
   return {
     range: { start: positionAt(finding.start), end: positionAt(finding.end) },
     severity: finding.effect === 'deny' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
@@ -44,7 +39,6 @@ function findingDiagnostic(finding: Finding, positionAt: (offset: number) => Pos
     code: finding.template,
     codeDescription: { href: finding.docsUrl },
     message: finding.message,
-    data,
   };
 }
 
