@@ -3,6 +3,7 @@ import {
   createConnection,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  MarkupKind,
   ProposedFeatures,
   TextDocumentSyncKind,
   type CodeAction,
@@ -13,6 +14,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogResult, loadCatalog, resolvePolicy } from './engine/catalog';
 import { fixAll, quickFixes, type CodeActionContext } from './engine/codeActions';
 import { liveDiagnostics } from './engine/diagnostics';
+import { explainAt } from './engine/hover';
 import type { ResolvedPolicy } from './engine/types';
 import { isExcludedFile } from './model/exclude';
 import { LiveDocument } from './model/live';
@@ -57,6 +59,7 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FixAllKind] },
+      hoverProvider: true,
     },
     serverInfo: { name: 'AKS Policy Live' },
   };
@@ -182,13 +185,27 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
   void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
 });
 
-connection.onCodeAction(async (params): Promise<CodeAction[]> => {
-  const file = files.get(params.textDocument.uri);
-  if (!file) return [];
-  const { document } = file;
-  if (file.evaluatedVersion !== document.version) await validate(document.uri);
+/** The open file evaluated at its current version, with the settings used; undefined when it is gone or not checked. */
+async function evaluatedFile(uri: string): Promise<(OpenFile & { evaluatedWith: DocumentSettings }) | undefined> {
+  const file = files.get(uri);
+  if (!file) return undefined;
+  if (file.evaluatedVersion !== file.document.version) await validate(uri);
   const config = file.evaluatedWith;
-  if (!config || file.evaluatedVersion !== document.version) return [];
+  return config && file.evaluatedVersion === file.document.version ? { ...file, evaluatedWith: config } : undefined;
+}
+
+connection.onHover(async (params) => {
+  const file = await evaluatedFile(params.textDocument.uri);
+  if (!file) return null;
+  const offset = file.document.offsetAt(params.position);
+  const markdown = explainAt(file.live.documents(), offset, file.evaluatedWith.policy, evaluationOptions(file.evaluatedWith.settings));
+  return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown } } : null;
+});
+
+connection.onCodeAction(async (params): Promise<CodeAction[]> => {
+  const file = await evaluatedFile(params.textDocument.uri);
+  if (!file) return [];
+  const { document, evaluatedWith: config } = file;
   const context: CodeActionContext = {
     uri: document.uri,
     text: document.getText(),

@@ -1,3 +1,5 @@
+import { isObject } from '../json';
+import type { Review } from '../templates/types';
 import type { ConstraintMatch, LabelSelector, LabelSelectorRequirement } from './types';
 
 /** What `spec.match` looks at. For a Namespace object, `namespace` is its own name, as Gatekeeper does. */
@@ -9,14 +11,37 @@ export interface MatchTarget {
   labels: Record<string, string>;
 }
 
+/** What `spec.match` sees of a reviewed object: label values that are not strings are compared as JSON. */
+export function targetOf(review: Review): MatchTarget {
+  const metadata = review.object.metadata;
+  const labels: Record<string, string> = {};
+  if (isObject(metadata) && isObject(metadata.labels)) {
+    for (const [key, value] of Object.entries(metadata.labels)) labels[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return { group: review.kind.group, kind: review.kind.kind, namespace: review.namespace, labels };
+}
+
 /** Gatekeeper's `spec.match`: every criterion has to hold, and an empty criterion holds for everything. */
 export function matchesConstraint(match: ConstraintMatch, target: MatchTarget): boolean {
-  return (
-    kindsMatch(match.kinds, target) &&
-    namespacesMatch(match.namespaces, target.namespace) &&
-    excludedNamespacesMatch(match.excludedNamespaces, target.namespace) &&
-    labelSelectorMatches(match.labelSelector, target.labels)
-  );
+  return outOfScopeReason(match, target) === undefined;
+}
+
+/** Why `spec.match` leaves the target out, in words for the user; undefined when the target is in scope. */
+export function outOfScopeReason(match: ConstraintMatch, target: MatchTarget): string | undefined {
+  if (!kindsMatch(match.kinds, target)) return `the constraint matches ${describeKinds(match.kinds)}, not ${target.kind}`;
+  if (!namespacesMatch(match.namespaces, target.namespace)) return `namespace "${target.namespace}" is not among ${match.namespaces.join(', ')}`;
+  if (!excludedNamespacesMatch(match.excludedNamespaces, target.namespace)) return `namespace "${target.namespace}" is excluded`;
+  if (!labelSelectorMatches(match.labelSelector, target.labels)) return `its labels do not match the label selector ${JSON.stringify(match.labelSelector)}`;
+  return undefined;
+}
+
+/** Whether the constraint looks at this kind at all. */
+export function matchesKind(match: ConstraintMatch, target: MatchTarget): boolean {
+  return kindsMatch(match.kinds, target);
+}
+
+function describeKinds(kinds: ConstraintMatch['kinds']): string {
+  return kinds.flatMap((entry) => entry.kinds).join(', ') || 'no kind';
 }
 
 function kindsMatch(kinds: ConstraintMatch['kinds'], target: MatchTarget): boolean {
