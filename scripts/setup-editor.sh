@@ -26,6 +26,11 @@ fail() {
   exit 1
 }
 
+# The install replaces $PREFIX/node_modules: inside the repository that would be the project's own.
+case "$(realpath -m "$PREFIX")/" in
+  "$REPO"/*) fail "AKS_POLICY_EDITOR_PREFIX=$PREFIX is inside the repository; choose a folder outside it" ;;
+esac
+
 # code-server 4.96.4 (VS Code 1.96.4) refuses any other Node; its postinstall checks the same.
 [ "$NODE_MAJOR" = 20 ] || fail "code-server $CODE_SERVER_VERSION needs Node.js 20, this is $(node -v). Run the tests with Node 20."
 
@@ -115,8 +120,10 @@ seed_ripgrep_cache() {
 }
 
 install_code_server() {
-  say "installing code-server $CODE_SERVER_VERSION into $PREFIX (about two minutes)"
-  mkdir -p "$PREFIX"
+  say "installing code-server $CODE_SERVER_VERSION into $PREFIX (about three minutes)"
+  mkdir -p "$PREFIX" 2>/dev/null && [ -w "$PREFIX" ] \
+    || fail "cannot write to $PREFIX: run this as root, or set AKS_POLICY_EDITOR_PREFIX to a folder you can write (outside the repository)"
+
   # Start from nothing: a half-finished install from an interrupted run is not worth repairing.
   rm -rf "$PREFIX/node_modules" "$PREFIX/package-lock.json" "$PREFIX/tmp" "$MARKER"
   echo '{ "private": true, "description": "code-server for the AKS Policy Live editor tests" }' >"$PREFIX/package.json"
