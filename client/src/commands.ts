@@ -7,6 +7,7 @@ import {
   type CatalogInitiative,
   type CatalogMember,
   type CatalogResult,
+  type CheckWorkspaceResult,
 } from '../../server/src/protocol';
 import { findInitiative, knownNames, settingValue } from './catalog';
 import {
@@ -28,6 +29,7 @@ import { renderActiveConstraints } from './render';
 /** What the commands ask the language server. */
 export interface PolicyServer {
   catalog(): Promise<CatalogResult>;
+  checkWorkspace(): Promise<CheckWorkspaceResult>;
   activeConstraints(uri: vscode.Uri | undefined): Promise<ActiveConstraintsResult>;
 }
 
@@ -43,6 +45,7 @@ export function registerCommands(server: PolicyServer, view: ConstraintsView, lo
     'aksPolicy.showActiveConstraints': (target) => showActiveConstraints(server, view, target),
     'aksPolicy.togglePolicy': (referenceId, state) => togglePolicy(server, referenceId, state),
     'aksPolicy.fixAll': (target) => fixAll(target),
+    'aksPolicy.checkWorkspace': () => checkWorkspace(server),
   };
   return Object.entries(table).map(([id, run]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -262,4 +265,16 @@ function activeDocument(): vscode.TextDocument {
 /** The provider command returns code actions and bare commands alike; a bare command's `command` is its id. */
 function isCodeAction(item: vscode.CodeAction | vscode.Command): item is vscode.CodeAction {
   return typeof item.command !== 'string';
+}
+
+// Check Workspace
+
+/** Checks every YAML file of the workspace into the Problems panel; returns the summary. */
+async function checkWorkspace(server: PolicyServer): Promise<CheckWorkspaceResult> {
+  const result = await server.checkWorkspace();
+  const skipped = result.skipped > 0 ? ` (${plural(result.skipped, 'file', 'files')} skipped: too large or unreadable)` : '';
+  void vscode.window.showInformationMessage(
+    `AKS Policy: ${plural(result.findings, 'finding', 'findings')} in ${result.filesWithFindings} of ${plural(result.files, 'YAML file', 'YAML files')}${skipped}; see the Problems panel.`,
+  );
+  return result;
 }

@@ -4,9 +4,11 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import {
   ActiveConstraintsRequest,
   CatalogRequest,
+  CheckWorkspaceRequest,
   type ActiveConstraintsParams,
   type ActiveConstraintsResult,
   type CatalogResult,
+  type CheckWorkspaceResult,
 } from '../../server/src/protocol';
 import { registerCommands, type PolicyServer } from './commands';
 import { SECTION, activeDocumentUri, readSettings } from './config';
@@ -37,7 +39,11 @@ function createClient(extension: vscode.ExtensionContext, log: vscode.LogOutputC
       { scheme: 'untitled', language: 'yaml' },
     ],
     // Pushes aksPolicy.* to the server on every change, so settings apply without a reload.
-    synchronize: { configurationSection: SECTION },
+    synchronize: {
+      configurationSection: SECTION,
+      // Keeps the workspace check's verdicts in step with files changed outside the editor.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
+    },
     outputChannel: log,
   };
   // The id 'aksPolicy' makes the library honour the `aksPolicy.trace.server` setting.
@@ -74,6 +80,11 @@ class AksPolicyContext implements PolicyServer {
   async catalog(): Promise<CatalogResult> {
     await this.running();
     return this.client.sendRequest<CatalogResult>(CatalogRequest);
+  }
+
+  async checkWorkspace(): Promise<CheckWorkspaceResult> {
+    await this.running();
+    return this.client.sendRequest<CheckWorkspaceResult>(CheckWorkspaceRequest);
   }
 
   async activeConstraints(uri: vscode.Uri | undefined): Promise<ActiveConstraintsResult> {

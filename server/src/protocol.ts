@@ -66,3 +66,16 @@ export const FixAllKind = 'source.fixAll.aksPolicy';
 
 /** Diagnostic `source`. */
 export const DiagnosticSource = 'AKS Policy';
+
+/** `aksPolicy/checkWorkspace`: checks every Kubernetes YAML file of the workspace folders, open or not. No params. */
+export const CheckWorkspaceRequest = 'aksPolicy/checkWorkspace';
+
+export interface CheckWorkspaceResult {
+  /** YAML files read. */
+  files: number;
+  /** Files with at least one finding. */
+  filesWithFindings: number;
+  findings: number;
+  /** Files skipped (larger than aksPolicy.maxFileSize, unreadable). */
+  skipped: number;
+}

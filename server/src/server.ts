@@ -3,6 +3,7 @@ import {
   createConnection,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  FileChangeType,
   MarkupKind,
   ProposedFeatures,
   TextDocumentSyncKind,
@@ -10,15 +11,27 @@ import {
   type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogResult, loadCatalog, resolvePolicy } from './engine/catalog';
 import { fixAll, quickFixes, type CodeActionContext } from './engine/codeActions';
-import { liveDiagnostics } from './engine/diagnostics';
+import { liveDiagnostics, toDiagnostics } from './engine/diagnostics';
 import { explainAt } from './engine/hover';
 import type { ResolvedPolicy } from './engine/types';
 import { isExcludedFile } from './model/exclude';
+import { FileAnalyzer } from './model/cache';
+import { lineStartsOf, positionOf } from './model/lines';
 import { LiveDocument } from './model/live';
-import { ActiveConstraintsRequest, CatalogRequest, DiagnosticSource, FixAllKind, type ActiveConstraintsParams, type ActiveConstraintsResult } from './protocol';
+import { findYamlFiles } from './model/workspaceFiles';
+import {
+  ActiveConstraintsRequest,
+  CatalogRequest,
+  CheckWorkspaceRequest,
+  DiagnosticSource,
+  FixAllKind,
+  type CheckWorkspaceResult,
+  type ActiveConstraintsParams, type ActiveConstraintsResult } from './protocol';
 import { normalizeSettings, type Settings } from './settings';
 
 /** Wiring only: LSP in, domain calls, LSP out. */
@@ -67,6 +80,12 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(() => {
   if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'aksPolicy' }).catch(() => undefined);
+  const folder = workspaceFolders[0];
+  if (folder) {
+    void settingsFor(folder)
+      .then(({ settings }) => (settings.checkWorkspaceOnStartup ? checkWorkspace() : undefined))
+      .catch((error: unknown) => connection.console.error(`AKS Policy: the workspace check failed: ${String(error)}`));
+  }
 });
 
 connection.onDidChangeConfiguration((change) => {
@@ -74,6 +93,7 @@ connection.onDidChangeConfiguration((change) => {
   if (pushed !== undefined) pushedSettings = pushed;
   settingsCache.clear();
   for (const uri of files.keys()) schedule(uri);
+  for (const uri of checkedOnDisk) void checkFileOnDisk(uri);
 });
 
 function settingsFor(uri: string): Promise<DocumentSettings> {
@@ -182,7 +202,73 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
 connection.onDidCloseTextDocument(({ textDocument }) => {
   files.delete(textDocument.uri);
   settingsCache.delete(textDocument.uri);
-  void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  // A file the workspace check covers goes back to its verdict from disk; others are cleared.
+  if (checkedOnDisk.has(textDocument.uri)) void checkFileOnDisk(textDocument.uri);
+  else void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+});
+
+/** Files whose diagnostics come from the workspace check (read from disk, not open). */
+const checkedOnDisk = new Set<string>();
+
+/** Checks a file that is not open, from disk; returns its number of findings, or undefined when skipped. */
+async function checkFileOnDisk(uri: string): Promise<number | undefined> {
+  if (files.has(uri)) return undefined;
+  const { settings, policy } = await settingsFor(uri);
+  let text: string;
+  try {
+    const path = fileURLToPath(uri);
+    if (statSync(path).size > settings.maxFileSize * 1024 * 1024) return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (files.has(uri)) return undefined;
+  checkedOnDisk.add(uri);
+  const documents = new FileAnalyzer().analyze(text, policy, evaluationOptions(settings));
+  const lineStarts = lineStartsOf(text);
+  const diagnostics = toDiagnostics(documents, (offset) => positionOf(lineStarts, offset));
+  void connection.sendDiagnostics({ uri, diagnostics });
+  return documents.reduce((sum, document) => sum + document.verdict.findings.length, 0);
+}
+
+connection.onRequest(CheckWorkspaceRequest, () => checkWorkspace());
+
+async function checkWorkspace(): Promise<CheckWorkspaceResult> {
+  const uris: string[] = [];
+  for (const folder of workspaceFolders) {
+    if (!folder.startsWith('file:')) continue;
+    const { settings } = await settingsFor(folder);
+    uris.push(...findYamlFiles(fileURLToPath(folder), settings.exclude).map((path) => pathToFileURL(path).toString()));
+  }
+  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+  progress?.begin('AKS Policy: checking the workspace', 0, `${uris.length} YAML files`, false);
+  const result: CheckWorkspaceResult = { files: uris.length, filesWithFindings: 0, findings: 0, skipped: 0 };
+  for (const [index, uri] of uris.entries()) {
+    const findings = files.has(uri) ? (files.get(uri)?.live.documents().reduce((sum, d) => sum + d.verdict.findings.length, 0) ?? 0) : await checkFileOnDisk(uri);
+    if (findings === undefined) result.skipped++;
+    else if (findings > 0) {
+      result.filesWithFindings++;
+      result.findings += findings;
+    }
+    if (index % 20 === 0) {
+      progress?.report(Math.round((100 * index) / Math.max(1, uris.length)), `${index}/${uris.length} files`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  progress?.done();
+  connection.console.info(`AKS Policy: workspace checked: ${result.findings} findings in ${result.filesWithFindings} of ${result.files} YAML files.`);
+  return result;
+}
+
+/** Files changed on disk stay in step with the workspace check; open files follow the editor instead. */
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  for (const change of changes) {
+    if (files.has(change.uri) || (!checkedOnDisk.has(change.uri) && change.type !== FileChangeType.Created)) continue;
+    if (change.type === FileChangeType.Deleted) {
+      checkedOnDisk.delete(change.uri);
+      void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+    } else if (checkedOnDisk.size > 0 && /\.ya?ml$/i.test(change.uri)) void checkFileOnDisk(change.uri);
+  }
 });
 
 /** The open file evaluated at its current version, with the settings used; undefined when it is gone or not checked. */

@@ -23,6 +23,8 @@ export interface Settings {
   allowSuppressions: boolean;
   /** Files larger than this many megabytes are not checked (one notice instead of a frozen editor). */
   maxFileSize: number;
+  /** Check every YAML file of the workspace when the server starts, not only the open ones. */
+  checkWorkspaceOnStartup: boolean;
 }
 
 /** The defaults of package.json's `contributes.configuration`. Shared: copy before changing. */
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exclude: [],
   allowSuppressions: true,
   maxFileSize: 10,
+  checkWorkspaceOnStartup: false,
 };
 
 const EFFECTS: readonly Effect[] = ['audit', 'deny', 'disabled'];
@@ -78,6 +81,7 @@ export function normalizeSettings(raw: unknown): { settings: Settings; problems:
     exclude: readStringList('exclude', read('exclude'), DEFAULT_SETTINGS.exclude, (entry) => entry.trim() !== '', 'glob patterns', report),
     allowSuppressions: readBoolean('allowSuppressions', read('allowSuppressions'), DEFAULT_SETTINGS.allowSuppressions, report),
     maxFileSize: readPositiveNumber('maxFileSize', read('maxFileSize'), DEFAULT_SETTINGS.maxFileSize, report),
+    checkWorkspaceOnStartup: readBoolean('checkWorkspaceOnStartup', read('checkWorkspaceOnStartup'), DEFAULT_SETTINGS.checkWorkspaceOnStartup, report),
   };
   return { settings, problems };
 }

@@ -29,6 +29,7 @@ describe('normalizeSettings', () => {
       exclude: ['**/vendor/**'],
       allowSuppressions: false,
       maxFileSize: 2.5,
+      checkWorkspaceOnStartup: true,
       trace: { server: 'off' },
     };
     const { settings, problems } = normalizeSettings(raw);
@@ -44,6 +45,7 @@ describe('normalizeSettings', () => {
       exclude: ['**/vendor/**'],
       allowSuppressions: false,
       maxFileSize: 2.5,
+      checkWorkspaceOnStartup: true,
     });
   });
 

@@ -1,0 +1,60 @@
+/** The workspace check over the real server: every YAML file on disk, open or not, in step with changes. */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, it } from 'node:test';
+import { CheckWorkspaceRequest, type CheckWorkspaceResult } from '../../server/src/protocol';
+import { LspClient, readRepositoryFile } from './lspClient';
+
+const TEST_TIMEOUT = { timeout: 60_000 };
+const privileged = readRepositoryFile('examples/nginx-privileged.yaml');
+const clean = readRepositoryFile('examples/nginx-unprivileged.yaml');
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'aks-policy-ws-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+describe('aksPolicy/checkWorkspace', () => {
+  it('checks every YAML file, skips dependencies and excluded files, and follows disk changes', TEST_TIMEOUT, async () => {
+    const root = workspace({
+      'apps/web.yaml': privileged,
+      'apps/ok.yml': clean,
+      'apps/compose.yaml': 'services:\n  web:\n    privileged: true\n',
+      'node_modules/chart/pod.yaml': privileged,
+      'vendor/pod.yaml': privileged,
+      'README.md': '# not yaml',
+    });
+    const uri = (path: string) => pathToFileURL(join(root, path)).toString();
+    const client = await LspClient.start({ settings: { effect: 'deny', exclude: ['vendor/**'] }, workspaceFolders: [pathToFileURL(root).toString()] });
+    try {
+      const since = client.mark();
+      const result = await client.request<CheckWorkspaceResult>(CheckWorkspaceRequest);
+      assert.deepEqual(result, { files: 3, filesWithFindings: 1, findings: 1, skipped: 0 });
+      const web = await client.waitForDiagnostics(uri('apps/web.yaml'), { since });
+      assert.deepEqual(web.diagnostics.map((d) => [d.code, d.severity, d.range.start.line]), [['k8sazurev2noprivilege', 1, 10]]);
+      assert.deepEqual((await client.waitForDiagnostics(uri('apps/ok.yml'), { since })).diagnostics, []);
+
+      // A fix made on disk, outside the editor, is followed.
+      const fixed = client.mark();
+      writeFileSync(join(root, 'apps/web.yaml'), clean);
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('apps/web.yaml'), type: 2 }] });
+      assert.deepEqual((await client.waitForDiagnostics(uri('apps/web.yaml'), { since: fixed })).diagnostics, []);
+
+      // A deleted file's diagnostics are cleared.
+      const deleted = client.mark();
+      rmSync(join(root, 'apps/ok.yml'));
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('apps/ok.yml'), type: 3 }] });
+      assert.deepEqual((await client.waitForDiagnostics(uri('apps/ok.yml'), { since: deleted })).diagnostics, []);
+    } finally {
+      await client.shutdown();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
