@@ -4,7 +4,7 @@ import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { loadCatalog, resolvePolicy } from './engine/catalog';
 import type { Finding, Notice } from './engine/evaluate';
 import type { ResolvedPolicy } from './engine/types';
-import { FileAnalyzer } from './model/cache';
+import { analyzeFiles } from './model/cache';
 import { globToRegExp } from './model/exclude';
 import { lineStartsOf, positionOf } from './model/lines';
 import { normalizeSettings, type Settings } from './settings';
@@ -113,14 +113,19 @@ function collectFiles(target: string, exclude: RegExp[]): string[] {
   return files;
 }
 
-function checkText(path: string, text: string, policy: ResolvedPolicy, settings: Settings): FileResult {
-  const documents = new FileAnalyzer().analyze(text, policy, { defaultNamespace: settings.defaultNamespace, allowSuppressions: settings.allowSuppressions });
-  return {
-    path,
-    text,
-    findings: documents.flatMap((document) => document.verdict.findings.map((finding) => ({ finding, start: document.start }))),
-    notices: documents.flatMap((document) => document.verdict.notices.map((notice) => ({ notice, start: document.start }))),
-  };
+/** Checks the files as one apply: templates that compare objects (e.g. unique Service selectors) see every file. */
+function checkFiles(files: readonly { path: string; text: string }[], policy: ResolvedPolicy, settings: Settings): FileResult[] {
+  const options = { defaultNamespace: settings.defaultNamespace, allowSuppressions: settings.allowSuppressions };
+  const analyzed = analyzeFiles(files.map((file) => file.text), policy, options);
+  return files.map(({ path, text }, index) => {
+    const documents = analyzed[index] ?? [];
+    return {
+      path,
+      text,
+      findings: documents.flatMap((document) => document.verdict.findings.map((finding) => ({ finding, start: document.start }))),
+      notices: documents.flatMap((document) => document.verdict.notices.map((notice) => ({ notice, start: document.start }))),
+    };
+  });
 }
 
 /** A finding or notice with 1-based line and column (UTF-16), as editors, SARIF and humans count them. */
@@ -238,14 +243,15 @@ function main(args: string[]): number {
     const policy = resolvePolicy(loadCatalog(), settings);
     for (const problem of [...problems, ...policy.problems]) process.stderr.write(`aks-policy: ${problem}\n`);
     const exclude = settings.exclude.map(globToRegExp);
-    const results: FileResult[] = [];
+    const files: { path: string; text: string }[] = [];
     for (const target of options.targets) {
       if (target === '-') {
-        results.push(checkText('-', readFileSync(0, 'utf8'), policy, settings));
+        files.push({ path: '-', text: readFileSync(0, 'utf8') });
         continue;
       }
-      for (const file of collectFiles(target, exclude)) results.push(checkText(file, readFileSync(file, 'utf8'), policy, settings));
+      for (const file of collectFiles(target, exclude)) files.push({ path: file, text: readFileSync(file, 'utf8') });
     }
+    const results = checkFiles(files, policy, settings);
     const render = options.format === 'json' ? renderJson : options.format === 'sarif' ? renderSarif : renderText;
     process.stdout.write(`${render(results, policy)}\n`);
     return results.some((result) => result.findings.some(({ finding }) => finding.effect === 'deny')) ? 1 : 0;

@@ -3,7 +3,7 @@ import { admissionObjects, type AdmissionObject } from '../model/admission';
 import { culpritSpan, locate, locateDeepest, nodeSpan } from '../model/locate';
 import type { ParsedDocument } from '../model/parse';
 import { findResources, type Resource } from '../model/resources';
-import type { Culprit, FixOperation, FixProposal } from '../templates/types';
+import type { Culprit, FixOperation, FixProposal, InventoryObject, Review } from '../templates/types';
 import { matchesConstraint } from './match';
 import { lineOf, lineStartsOf } from '../model/lines';
 import { findSuppressions, type Suppression } from './suppress';
@@ -45,6 +45,56 @@ export interface Notice {
 export interface DocumentVerdict {
   findings: Finding[];
   notices: Notice[];
+  /** Set when a template read the other documents: the verdict holds only as long as this inventory does. */
+  inventory?: Inventory;
+}
+
+/** One object of the documents applied together, with the document it comes from. */
+interface InventoryEntry {
+  document: ParsedDocument;
+  resourcePath: Path;
+  object: Omit<InventoryObject, 'appliedBefore'>;
+}
+
+/**
+ * The objects of documents applied together (a file; for the CLI, every file it checks), in apply order.
+ * Templates that read Gatekeeper's `data.inventory` see it minus the object under review. A new Inventory is
+ * a new state of the other documents: verdicts that read the previous one are judged again.
+ */
+export interface Inventory {
+  readonly entries: readonly InventoryEntry[];
+}
+
+/** Stands for "judged without the other documents", so that a verdict that read none is redone once there are some. */
+export const NO_INVENTORY: Inventory = { entries: [] };
+
+/** The inventory of `documents`, in the order they are applied; documents that do not parse add nothing. */
+export function buildInventory(documents: readonly ParsedDocument[], defaultNamespace: string): Inventory {
+  const entries: InventoryEntry[] = [];
+  for (const document of documents) {
+    if (document.status !== 'ok') continue;
+    for (const resource of findResources(document.value)) {
+      const [applied] = admissionObjects(resource, defaultNamespace);
+      const { kind, name, namespace, object } = applied.review;
+      entries.push({ document, resourcePath: resource.path, object: { kind, name, namespace, object } });
+    }
+  }
+  return { entries };
+}
+
+/** What a review of `resource` in `document` sees of the inventory: everything else, marked by apply order. */
+function inventoryFor(inventory: Inventory, document: ParsedDocument, resource: Resource): InventoryObject[] {
+  const isReviewed = (entry: InventoryEntry) => entry.document === document && pathsEqual(entry.resourcePath, resource.path);
+  const position = inventory.entries.findIndex(isReviewed);
+  const others: InventoryObject[] = [];
+  inventory.entries.forEach((entry, index) => {
+    if (!isReviewed(entry)) others.push({ ...entry.object, appliedBefore: position >= 0 && index < position });
+  });
+  return others;
+}
+
+function pathsEqual(a: Path, b: Path): boolean {
+  return a.length === b.length && a.every((segment, index) => segment === b[index]);
 }
 
 export interface EvaluationOptions {
@@ -55,8 +105,11 @@ export interface EvaluationOptions {
 const NOT_CHECKED = 'AKS Policy: this document is not checked until it parses';
 const LOOKS_LIKE_KUBERNETES = /^[ \t-]*["']?kind["']?[ \t]*:/m;
 
-/** Judges one YAML document against the active policy. */
-export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy, options: EvaluationOptions): DocumentVerdict {
+/**
+ * Judges one YAML document against the active policy. `inventory` holds the documents applied with it,
+ * for templates that read the other objects; without it they see none.
+ */
+export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy, options: EvaluationOptions, inventory: Inventory = NO_INVENTORY): DocumentVerdict {
   if (parsed.status === 'syntax-error') {
     // A broken compose file or workflow is none of our business; a broken manifest is.
     if (!LOOKS_LIKE_KUBERNETES.test(parsed.text)) return { findings: [], notices: [] };
@@ -75,11 +128,19 @@ export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy,
   const notices = suppressions.filter((s) => s.reason === '').map(missingReason);
   const findings: Finding[] = [];
   const seen = new Set<string>();
+  let readInventory = false;
   for (const resource of resources) {
     for (const admission of admissionObjects(resource, options.defaultNamespace)) {
+      let reviewWithInventory: Review | undefined;
       for (const constraint of policy.constraints) {
         if (constraint.effect === 'disabled' || !appliesTo(constraint, admission)) continue;
-        for (const violation of constraint.template.check(admission.review, constraint.parameters)) {
+        let review = admission.review;
+        if (constraint.template.usesInventory) {
+          reviewWithInventory ??= { ...review, inventory: inventoryFor(inventory, parsed, resource) };
+          review = reviewWithInventory;
+          readInventory = true;
+        }
+        for (const violation of constraint.template.check(review, constraint.parameters)) {
           const culprits: (Culprit | undefined)[] = violation.culprits.length > 0 ? violation.culprits : [undefined];
           for (const culprit of culprits) {
             const finding = buildFinding(parsed, admission, constraint, violation.message, culprit, lineStarts);
@@ -102,7 +163,7 @@ export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy,
         .map((s): Notice => ({ severity: 'information', message: `AKS Policy: suppressions are turned off (aksPolicy.allowSuppressions), so "${s.template}" is still reported here.`, start: s.start, end: s.end })),
     );
   }
-  return { findings, notices };
+  return readInventory ? { findings, notices, inventory } : { findings, notices };
 }
 
 function appliesTo(constraint: ActiveConstraint, admission: AdmissionObject): boolean {

@@ -1,4 +1,4 @@
-import { evaluateDocument, type DocumentVerdict, type EvaluationOptions } from '../engine/evaluate';
+import { buildInventory, evaluateDocument, NO_INVENTORY, type DocumentVerdict, type EvaluationOptions, type Inventory } from '../engine/evaluate';
 import type { ResolvedPolicy } from '../engine/types';
 import { parseYamlDocument, type ParsedDocument } from './parse';
 import { splitDocuments } from './split';
@@ -18,11 +18,15 @@ export interface DocumentEntry {
   optionsKey?: string;
 }
 
-/** The entry's verdict under `policy` and `options`, judged again only when either changed. */
-export function verdictOf(entry: DocumentEntry, policy: ResolvedPolicy, options: EvaluationOptions): DocumentVerdict {
+/**
+ * The entry's verdict under `policy` and `options`, judged again only when either changed, or when the verdict
+ * read the other documents (`verdict.inventory`) and `inventory` is no longer the one it read.
+ */
+export function verdictOf(entry: DocumentEntry, policy: ResolvedPolicy, options: EvaluationOptions, inventory: Inventory = NO_INVENTORY): DocumentVerdict {
   const optionsKey = `${options.defaultNamespace}\u0000${options.allowSuppressions}`;
-  if (!entry.verdict || entry.policy !== policy || entry.optionsKey !== optionsKey) {
-    entry.verdict = safelyEvaluate(entry.parsed, policy, options);
+  const inventoryChanged = entry.verdict?.inventory !== undefined && entry.verdict.inventory !== inventory;
+  if (!entry.verdict || entry.policy !== policy || entry.optionsKey !== optionsKey || inventoryChanged) {
+    entry.verdict = safelyEvaluate(entry.parsed, policy, options, inventory);
     entry.policy = policy;
     entry.optionsKey = optionsKey;
   }
@@ -35,23 +39,55 @@ export function verdictOf(entry: DocumentEntry, policy: ResolvedPolicy, options:
  */
 export class FileAnalyzer {
   private entries = new Map<string, DocumentEntry>();
+  /** The file's inventory and what it was built from: kept while no document changed, so verdicts that read it stay valid. */
+  private inventory?: { documents: readonly ParsedDocument[]; defaultNamespace: string; value: Inventory };
 
   analyze(text: string, policy: ResolvedPolicy, options: EvaluationOptions): AnalyzedDocument[] {
     const next = new Map<string, DocumentEntry>();
-    const analyzed = splitDocuments(text).map((chunk) => {
+    const chunks = splitDocuments(text).map((chunk) => {
       const entry = next.get(chunk.text) ?? this.entries.get(chunk.text) ?? { parsed: parseYamlDocument(chunk.text) };
       next.set(chunk.text, entry);
-      return { start: chunk.start, parsed: entry.parsed, verdict: verdictOf(entry, policy, options) };
+      return { start: chunk.start, entry };
     });
     this.entries = next;
-    return analyzed;
+    const inventory = policyReadsInventory(policy) ? this.inventoryOf(chunks.map(({ entry }) => entry.parsed), options.defaultNamespace) : undefined;
+    return chunks.map(({ start, entry }) => ({ start, parsed: entry.parsed, verdict: verdictOf(entry, policy, options, inventory) }));
+  }
+
+  private inventoryOf(documents: readonly ParsedDocument[], defaultNamespace: string): Inventory {
+    const last = this.inventory;
+    const unchanged =
+      last !== undefined &&
+      last.defaultNamespace === defaultNamespace &&
+      last.documents.length === documents.length &&
+      last.documents.every((document, index) => document === documents[index]);
+    if (unchanged) return last.value;
+    const value = buildInventory(documents, defaultNamespace);
+    this.inventory = { documents, defaultNamespace, value };
+    return value;
   }
 }
 
+/**
+ * Files applied together, as the CLI checks them: every document is judged with the objects of all the
+ * files as its inventory, in the order given. Returns the documents of each file, in the order of `texts`.
+ */
+export function analyzeFiles(texts: readonly string[], policy: ResolvedPolicy, options: EvaluationOptions): AnalyzedDocument[][] {
+  const files = texts.map((text) => splitDocuments(text).map((chunk) => ({ start: chunk.start, entry: { parsed: parseYamlDocument(chunk.text) } })));
+  const documents = files.flatMap((chunks) => chunks.map(({ entry }) => entry.parsed));
+  const inventory = policyReadsInventory(policy) ? buildInventory(documents, options.defaultNamespace) : undefined;
+  return files.map((chunks) => chunks.map(({ start, entry }) => ({ start, parsed: entry.parsed, verdict: verdictOf(entry, policy, options, inventory) })));
+}
+
+/** Building the inventory costs a pass over every document; only templates that read it need it. */
+function policyReadsInventory(policy: ResolvedPolicy): boolean {
+  return policy.constraints.some((constraint) => constraint.effect !== 'disabled' && constraint.template.usesInventory === true);
+}
+
 /** A bug in one template must not cost the user the verdicts of the rest of the file. */
-function safelyEvaluate(parsed: ParsedDocument, policy: ResolvedPolicy, options: EvaluationOptions): DocumentVerdict {
+function safelyEvaluate(parsed: ParsedDocument, policy: ResolvedPolicy, options: EvaluationOptions, inventory: Inventory): DocumentVerdict {
   try {
-    return evaluateDocument(parsed, policy, options);
+    return evaluateDocument(parsed, policy, options, inventory);
   } catch (error) {
     const message = `AKS Policy could not check this document (${error instanceof Error ? error.message : String(error)}); please report it.`;
     return { findings: [], notices: [{ severity: 'information', message, start: 0, end: 0 }] };

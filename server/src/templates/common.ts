@@ -316,6 +316,26 @@ export function isWindowsPod(review: Review): boolean {
   return getPath(review.object, ['spec', 'nodeSelector', 'kubernetes.io/os']) === 'windows';
 }
 
+/**
+ * The objects Kubernetes itself creates in a namespace (its `default` ServiceAccount and that account's token,
+ * the `kubernetes` Service, the `kube-root-ca.crt` ConfigMap): the namespace rules' Rego lets them through.
+ */
+export function isNamespaceBuiltIn(object: JsonObject): boolean {
+  const name = getPath(object, ['metadata', 'name']);
+  switch (object.kind) {
+    case 'ServiceAccount':
+      return name === 'default';
+    case 'Secret':
+      return object.type === 'kubernetes.io/service-account-token' && getPath(object, ['metadata', 'annotations', 'kubernetes.io/service-account.name']) === 'default';
+    case 'Service':
+      return name === 'kubernetes';
+    case 'ConfigMap':
+      return name === 'kube-root-ca.crt';
+    default:
+      return false;
+  }
+}
+
 /** `input.review.object.metadata.name`; messages that print it are undefined without it. */
 export function podName(review: Review): JsonValue | undefined {
   return getPath(review.object, ['metadata', 'name']);

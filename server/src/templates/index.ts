@@ -1,6 +1,20 @@
 /** The registry of native constraint templates: the only place that lists them. */
+import { k8sazurev1antiaffinityrules } from './k8sazurev1antiaffinityrules';
+import { k8sazurev1blockadminrolebindings } from './k8sazurev1blockadminrolebindings';
+import { k8sazurev1blockdefault } from './k8sazurev1blockdefault';
+import { k8sazurev1blockendpointeditdefaultrole } from './k8sazurev1blockendpointeditdefaultrole';
+import { k8sazurev1blocknakedpods } from './k8sazurev1blocknakedpods';
+import { k8sazurev1blockwildcardroles } from './k8sazurev1blockwildcardroles';
+import { k8sazurev1enforcecsidriver } from './k8sazurev1enforcecsidriver';
+import { k8sazurev1externalips } from './k8sazurev1externalips';
+import { k8sazurev1loadbalancernopublicips } from './k8sazurev1loadbalancernopublicips';
+import { k8sazurev1restrictednodeedits } from './k8sazurev1restrictednodeedits';
+import { k8sazurev1uniqueserviceselector } from './k8sazurev1uniqueserviceselector';
 import { k8sazurev2blockhostnamespace } from './k8sazurev2blockhostnamespace';
+import { k8sazurev2disallowedbadpoddisruptionbudgets } from './k8sazurev2disallowedbadpoddisruptionbudgets';
+import { k8sazurev2ingresshttpsonly } from './k8sazurev2ingresshttpsonly';
 import { k8sazurev2noprivilege } from './k8sazurev2noprivilege';
+import { k8sazurev2requireingresshost } from './k8sazurev2requireingresshost';
 import { k8sazurev2volumetypes } from './k8sazurev2volumetypes';
 import { k8sazurev3allowedcapabilities } from './k8sazurev3allowedcapabilities';
 import { k8sazurev3allowedseccomp } from './k8sazurev3allowedseccomp';
@@ -45,6 +59,21 @@ const registry = createTemplateRegistry([
   k8sazurev2volumetypes,
   k8sazurev3allowedusersgroups,
   k8sazurev3allowedseccomp,
+  // Built-ins that judge objects other than plain Pods: Services, Ingresses, RBAC, Nodes, workloads as applied.
+  k8sazurev1externalips,
+  k8sazurev1blockdefault,
+  k8sazurev1blockendpointeditdefaultrole,
+  k8sazurev1blocknakedpods,
+  k8sazurev1enforcecsidriver,
+  k8sazurev2ingresshttpsonly,
+  k8sazurev1loadbalancernopublicips,
+  k8sazurev1antiaffinityrules,
+  k8sazurev1restrictednodeedits,
+  k8sazurev1blockadminrolebindings,
+  k8sazurev1blockwildcardroles,
+  k8sazurev2disallowedbadpoddisruptionbudgets,
+  k8sazurev2requireingresshost,
+  k8sazurev1uniqueserviceselector,
 ]);
 
 export const builtinTemplates: readonly ConstraintTemplate[] = registry.templates;

@@ -10,6 +10,21 @@ export interface Review {
   namespace: string;
   operation: 'CREATE';
   object: JsonObject;
+  /**
+   * Gatekeeper's `data.inventory`: the other objects applied together with this one (the same file; for the
+   * CLI, every file it checks), in the order they are applied. Set only for templates that declare `usesInventory`.
+   */
+  inventory?: readonly InventoryObject[];
+}
+
+/** An object of the inventory, as applied (kind as written, cluster-scoped kinds with namespace ''). */
+export interface InventoryObject {
+  kind: Review['kind'];
+  name: string;
+  namespace: string;
+  object: JsonObject;
+  /** Applied before the object under review: earlier in its file, or in a file checked before it. */
+  appliedBefore: boolean;
 }
 
 /** One edit to the manifest, stated on paths of `review.object`; turned into text edits from the YAML CST. */
@@ -50,6 +65,11 @@ export interface ConstraintTemplate {
   kind: string;
   /** The store URL that Azure's built-in definitions name in `templateInfo.url`. */
   storeUrl: string;
+  /**
+   * The template reads `review.inventory`, as a Gatekeeper template that reads `data.inventory` does. Its
+   * verdicts then depend on the other documents, so the engine builds the inventory and keys the cache on it.
+   */
+  usesInventory?: boolean;
   /** `parameters` is the constraint's `spec.parameters` (the definition's `values`, resolved). */
   check(review: Review, parameters: JsonObject): TemplateViolation[];
 }

@@ -6,8 +6,8 @@ import type { ConstraintTemplate } from '../../../server/src/templates/types';
 const STORE = 'https://store.policy.core.windows.net/kubernetes/';
 
 describe('template registry', () => {
-  it('holds the nine templates Baseline and Restricted use', () => {
-    assert.deepEqual(builtinTemplates.map((template) => [template.name, template.kind, template.storeUrl.slice(STORE.length)]), [
+  it('holds the nine templates Baseline and Restricted use, first', () => {
+    assert.deepEqual(builtinTemplates.slice(0, 9).map((template) => [template.name, template.kind, template.storeUrl.slice(STORE.length)]), [
       ['k8sazurev2noprivilege', 'K8sAzureV2NoPrivilege', 'container-no-privilege/v2/template.yaml'],
       ['k8sazurev3hostnetworkingports', 'K8sAzureV3HostNetworkingPorts', 'host-network-ports/v3/template.yaml'],
       ['k8sazurev2blockhostnamespace', 'K8sAzureV2BlockHostNamespace', 'block-host-namespace/v2/template.yaml'],
