@@ -1,13 +1,10 @@
 import { isObject, type JsonObject, type JsonValue } from './json';
-import { describe, parseEffect, type Settings } from './settings';
+import { describe, NO_INITIATIVE, parseEffect, type Settings } from './settings';
 
 /**
  * `aksPolicy.assignmentFile`: an assignment exported from Azure (`az policy assignment show -o json`, the ARM
  * resource, or only its parameters JSON) drives what is judged, so the editor and CI judge as that cluster does.
  */
-
-/** `aksPolicy.initiative` value that assigns no initiative: only the definitions in `aksPolicy.policies`. */
-export const NO_INITIATIVE = 'none';
 
 /** Initiative parameters that have their own setting. */
 const OWN_SETTINGS = new Set(['effect', 'excludednamespaces', 'namespaces']);

@@ -42,6 +42,9 @@ export const DEFAULT_SETTINGS: Settings = {
   checkWorkspaceOnStartup: false,
 };
 
+/** `aksPolicy.initiative` value that assigns no initiative: only the definitions named in `aksPolicy.policies`. */
+export const NO_INITIATIVE = 'none';
+
 const EFFECTS: readonly Effect[] = ['audit', 'deny', 'disabled'];
 /** Gatekeeper's pattern for `namespaces` and `excludedNamespaces` entries: a name with an optional `*` at either end. */
 const NAMESPACE_PATTERN = /^(\*|\*-)?[a-z0-9]([-:a-z0-9]*[a-z0-9])?(\*|-\*)?$/;

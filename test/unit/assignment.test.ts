@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyAssignment, NO_INITIATIVE } from '../../server/src/assignment';
-import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { applyAssignment } from '../../server/src/assignment';
+import { loadCatalog, resolvePolicy } from '../../server/src/engine/catalog';
+import { DEFAULT_SETTINGS, NO_INITIATIVE } from '../../server/src/settings';
 
 const RESTRICTED = '42b8ef37-b724-4e24-bbc8-7a7708edfe00';
 
@@ -45,6 +46,18 @@ describe('applyAssignment', () => {
     );
     assert.equal(settings.initiative, NO_INITIATIVE);
     assert.deepEqual(settings.policies, { '95edb821-ddaf-4404-9732-666045e056b4': { effect: 'deny', parameters: { excludedContainers: ['istio-proxy'] } } });
+  });
+
+  it('resolves a single-definition assignment to just that constraint', () => {
+    const { settings } = applyAssignment(
+      DEFAULT_SETTINGS,
+      { policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/95edb821-ddaf-4404-9732-666045e056b4', parameters: { effect: { value: 'deny' } } },
+      'a.json',
+    );
+    const policy = resolvePolicy(loadCatalog(), settings);
+    assert.deepEqual(policy.problems, []);
+    assert.equal(policy.initiative.id, NO_INITIATIVE);
+    assert.deepEqual(policy.constraints.map((c) => [c.template.name, c.effect]), [['k8sazurev2noprivilege', 'deny']]);
   });
 
   it('accepts a parameters file alone, for the configured initiative', () => {

@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isObject, type JsonObject, type JsonValue } from '../json';
 import type { CatalogResult } from '../protocol';
-import { DEFAULT_SETTINGS, describe, parseEffect, type PolicyOverride, type Settings } from '../settings';
+import { DEFAULT_SETTINGS, describe, NO_INITIATIVE, parseEffect, type PolicyOverride, type Settings } from '../settings';
 import { templateByStoreUrl } from '../templates/index';
 import type { ConstraintTemplate } from '../templates/types';
 import type { ActiveConstraint, ConstraintMatch, LabelSelector, LabelSelectorRequirement, ResolvedPolicy } from './types';
@@ -512,6 +512,9 @@ export function findInitiative(catalog: PolicyCatalog, nameOrId: string): Initia
   return catalog.initiatives.find((initiative) => initiative.alias?.toLowerCase() === key || initiative.guid === guid);
 }
 
+/** No initiative: the definitions assigned on their own through `aksPolicy.policies` are all there is. */
+const NO_INITIATIVE_SET: Initiative = { guid: NO_INITIATIVE, displayName: 'No initiative (single definitions only)', version: '-', parameters: new Map(), members: [] };
+
 /**
  * What an assignment of the chosen initiative would put in the cluster, given the settings: the initiative's
  * parameters (defaults, then settings), passed into each member as the initiative says, then the member's own
@@ -519,7 +522,7 @@ export function findInitiative(catalog: PolicyCatalog, nameOrId: string): Initia
  */
 export function resolvePolicy(catalog: PolicyCatalog, settings: Settings): ResolvedPolicy {
   const problems: string[] = [];
-  let initiative = findInitiative(catalog, settings.initiative);
+  let initiative = settings.initiative.toLowerCase() === NO_INITIATIVE ? NO_INITIATIVE_SET : findInitiative(catalog, settings.initiative);
   if (!initiative) {
     initiative = findInitiative(catalog, DEFAULT_SETTINGS.initiative) ?? catalog.initiatives[0];
     const known = catalog.initiatives.map((candidate) => candidate.alias ?? candidate.guid).join(', ');
