@@ -4,7 +4,7 @@ import type { ConstraintTemplate } from './types';
 
 /**
  * Flags a RoleBinding or ClusterRoleBinding whose `roleRef` is the ClusterRole `cluster-admin` (CIS Kubernetes
- * benchmark 5.1.1). No template is published; the semantics and message are inferred (see the README).
+ * benchmark). No template is published; the semantics and message are inferred (see the README).
  */
 export const k8sazurev1blockadminrolebindings: ConstraintTemplate = {
   name: 'k8sazurev1blockadminrolebindings',

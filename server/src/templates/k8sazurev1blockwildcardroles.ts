@@ -2,11 +2,11 @@ import { getPath } from '../json';
 import { culpritAt, entriesOf, sprintf, storeUrl, ViolationSet } from './common';
 import type { ConstraintTemplate } from './types';
 
-/** What a rule grants: the actions (`verbs`) and the objects (`resources`), as CIS 5.1.3 reads it. */
+/** What a rule grants: the actions (`verbs`) and the objects (`resources`), as the CIS Kubernetes benchmark reads it. */
 const GRANT_FIELDS = ['verbs', 'resources'] as const;
 
 /**
- * Flags a Role or ClusterRole rule that grants `*` in its verbs or resources (CIS Kubernetes benchmark 5.1.3).
+ * Flags a Role or ClusterRole rule that grants `*` in its verbs or resources (CIS Kubernetes benchmark).
  * No template is published; the semantics and message are inferred from the definition (see the README).
  */
 export const k8sazurev1blockwildcardroles: ConstraintTemplate = {
