@@ -39,8 +39,7 @@ export function verdictOf(entry: DocumentEntry, policy: ResolvedPolicy, options:
  */
 export class FileAnalyzer {
   private entries = new Map<string, DocumentEntry>();
-  /** The file's inventory and what it was built from: kept while no document changed, so verdicts that read it stay valid. */
-  private inventory?: { documents: readonly ParsedDocument[]; defaultNamespace: string; value: Inventory };
+  private readonly inventory = new InventoryCache();
 
   analyze(text: string, policy: ResolvedPolicy, options: EvaluationOptions): AnalyzedDocument[] {
     const next = new Map<string, DocumentEntry>();
@@ -50,12 +49,17 @@ export class FileAnalyzer {
       return { start: chunk.start, entry };
     });
     this.entries = next;
-    const inventory = policyReadsInventory(policy) ? this.inventoryOf(chunks.map(({ entry }) => entry.parsed), options.defaultNamespace) : undefined;
+    const inventory = policyReadsInventory(policy) ? this.inventory.of(chunks.map(({ entry }) => entry.parsed), options.defaultNamespace) : undefined;
     return chunks.map(({ start, entry }) => ({ start, parsed: entry.parsed, verdict: verdictOf(entry, policy, options, inventory) }));
   }
+}
 
-  private inventoryOf(documents: readonly ParsedDocument[], defaultNamespace: string): Inventory {
-    const last = this.inventory;
+/** A file's inventory and what it was built from: kept while no document changed, so verdicts that read it stay valid. */
+export class InventoryCache {
+  private last?: { documents: readonly ParsedDocument[]; defaultNamespace: string; value: Inventory };
+
+  of(documents: readonly ParsedDocument[], defaultNamespace: string): Inventory {
+    const last = this.last;
     const unchanged =
       last !== undefined &&
       last.defaultNamespace === defaultNamespace &&
@@ -63,7 +67,7 @@ export class FileAnalyzer {
       last.documents.every((document, index) => document === documents[index]);
     if (unchanged) return last.value;
     const value = buildInventory(documents, defaultNamespace);
-    this.inventory = { documents, defaultNamespace, value };
+    this.last = { documents, defaultNamespace, value };
     return value;
   }
 }
@@ -80,7 +84,7 @@ export function analyzeFiles(texts: readonly string[], policy: ResolvedPolicy, o
 }
 
 /** Building the inventory costs a pass over every document; only templates that read it need it. */
-function policyReadsInventory(policy: ResolvedPolicy): boolean {
+export function policyReadsInventory(policy: ResolvedPolicy): boolean {
   return policy.constraints.some((constraint) => constraint.effect !== 'disabled' && constraint.template.usesInventory === true);
 }
 

@@ -1,6 +1,6 @@
 import type { EvaluationOptions } from '../engine/evaluate';
 import type { ResolvedPolicy } from '../engine/types';
-import { verdictOf, type AnalyzedDocument, type DocumentEntry } from './cache';
+import { InventoryCache, policyReadsInventory, verdictOf, type AnalyzedDocument, type DocumentEntry } from './cache';
 import { parseYamlDocument } from './parse';
 import { splitDocuments } from './split';
 
@@ -24,6 +24,7 @@ export interface LiveChunk {
 export class LiveDocument {
   private text = '';
   private chunks: LiveChunk[] = [];
+  private readonly inventory = new InventoryCache();
 
   constructor(text: string) {
     this.reset(text);
@@ -63,16 +64,24 @@ export class LiveDocument {
 
   /**
    * Parses and judges documents that need it until done or until `shouldYield()` says to pause.
-   * Returns true when every document has its verdict under `policy` and `options`.
+   * Returns true when every document has its verdict under `policy` and `options`. When a template reads the
+   * other documents (the inventory), every document is parsed first and the inventory follows each edit.
    */
   evaluatePending(policy: ResolvedPolicy, options: EvaluationOptions, shouldYield: () => boolean): boolean {
+    const readsInventory = policyReadsInventory(policy);
     for (const chunk of this.chunks) {
-      if (chunk.entry?.verdict && chunk.entry.policy === policy) continue;
-      chunk.entry ??= { parsed: parseYamlDocument(chunk.text) };
-      verdictOf(chunk.entry, policy, options);
+      if (chunk.entry) continue;
+      chunk.entry = { parsed: parseYamlDocument(chunk.text) };
       if (shouldYield()) return false;
     }
-    return this.chunks.every((chunk) => chunk.entry?.verdict && chunk.entry.policy === policy);
+    const inventory = readsInventory ? this.inventory.of(this.chunks.map((chunk) => chunk.entry!.parsed), options.defaultNamespace) : undefined;
+    for (const chunk of this.chunks) {
+      const entry = chunk.entry!;
+      const before = entry.verdict;
+      verdictOf(entry, policy, options, inventory);
+      if (entry.verdict !== before && shouldYield()) return false;
+    }
+    return true;
   }
 
   /** The documents with their verdicts; call after `evaluatePending` returned true. */

