@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { isObject, type JsonObject, type JsonValue } from './json';
 import { describe, NO_INITIATIVE, parseEffect, type Settings } from './settings';
 
@@ -79,4 +81,21 @@ function lowerKeyed(values: JsonObject, key: string): JsonObject {
   const out: JsonObject = {};
   for (const [name, value] of Object.entries(values)) out[name.toLowerCase() === key ? key : name] = value;
   return out;
+}
+
+/**
+ * Settings with `assignmentFile` applied: the path is relative to `baseDir` (the workspace folder). An unreadable
+ * or invalid file is one problem and leaves the settings as they are.
+ */
+export function withAssignmentFile(settings: Settings, baseDir: string | undefined): { settings: Settings; problems: string[] } {
+  const file = settings.assignmentFile;
+  if (!file) return { settings, problems: [] };
+  const path = isAbsolute(file) || !baseDir ? file : join(baseDir, file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return { settings, problems: [`aksPolicy.assignmentFile: cannot read ${path} (${error instanceof Error ? error.message : String(error)}); using the other settings.`] };
+  }
+  return applyAssignment(settings, raw, `aksPolicy.assignmentFile ${file}`);
 }

@@ -1,13 +1,14 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { loadCatalog, resolvePolicy } from './engine/catalog';
 import type { Finding, Notice } from './engine/evaluate';
 import type { ResolvedPolicy } from './engine/types';
 import { analyzeFiles } from './model/cache';
-import { globToRegExp } from './model/exclude';
+import { withAssignmentFile } from './assignment';
 import { lineStartsOf, positionOf } from './model/lines';
-import { normalizeSettings, type Settings } from './settings';
+import { findYamlFiles } from './model/workspaceFiles';
+import { normalizeSettings, parseEffect, type Settings } from './settings';
 import { version as toolVersion } from '../../package.json';
 
 /** `aks-policy check`: the editor's engine and settings, from a terminal or CI. */
@@ -21,6 +22,8 @@ options:
   --format text|json|sarif                  output format (default: text)
   --settings FILE                           read aksPolicy.* from this VS Code settings.json
                                             (default: the nearest .vscode/settings.json)
+  --assignment FILE                         judge as this Azure assignment does (az policy assignment
+                                            show -o json, or its parameters JSON)
   -h, --help                                show this help
 
 '-' reads a stream of manifests from stdin (e.g. helm template . | aks-policy check -).
@@ -34,6 +37,7 @@ interface Options {
   effect?: string;
   format: 'text' | 'json' | 'sarif';
   settingsFile?: string;
+  assignment?: string;
 }
 
 interface FileResult {
@@ -59,6 +63,7 @@ function parseArguments(args: string[]): Options | 'help' {
     else if (arg === '--initiative') options.initiative = value();
     else if (arg === '--effect') options.effect = value();
     else if (arg === '--settings') options.settingsFile = value();
+    else if (arg === '--assignment') options.assignment = value();
     else if (arg === '--format') {
       const format = value();
       if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
@@ -84,6 +89,12 @@ function readSettingsFile(path: string): Record<string, unknown> {
   return section;
 }
 
+/** The folder a settings file configures: the parent of `.vscode/`, or the file's own folder. */
+function workspaceRootOf(settingsPath: string): string {
+  const folder = dirname(resolve(settingsPath));
+  return basename(folder) === '.vscode' ? dirname(folder) : folder;
+}
+
 function findSettingsFile(target: string): string | undefined {
   let dir = resolve(target);
   if (existsSync(dir) && !statSync(dir).isDirectory()) dir = dirname(dir);
@@ -96,21 +107,9 @@ function findSettingsFile(target: string): string | undefined {
   }
 }
 
-function collectFiles(target: string, exclude: RegExp[]): string[] {
+function collectFiles(target: string, exclude: readonly string[]): string[] {
   if (!existsSync(target)) throw new UsageError(`${target}: no such file or folder`);
-  if (!statSync(target).isDirectory()) return [target];
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (exclude.some((pattern) => pattern.test(relative(target, path)) || pattern.test(resolve(path)))) continue;
-      if (statSync(path).isDirectory()) {
-        if (name !== 'node_modules' && !name.startsWith('.')) walk(path);
-      } else if (/\.ya?ml$/i.test(name)) files.push(path);
-    }
-  };
-  walk(target);
-  return files;
+  return statSync(target).isDirectory() ? findYamlFiles(target, exclude) : [target];
 }
 
 /** Checks the files as one apply: templates that compare objects (e.g. unique Service selectors) see every file. */
@@ -237,19 +236,22 @@ function main(args: string[]): number {
   try {
     const settingsPath = options.settingsFile ?? findSettingsFile(options.targets.find((target) => target !== '-') ?? '.');
     const raw = settingsPath ? readSettingsFile(settingsPath) : {};
-    if (options.initiative) raw.initiative = options.initiative;
-    if (options.effect) raw.effect = options.effect;
-    const { settings, problems } = normalizeSettings(raw);
+    if (options.assignment) raw.assignmentFile = resolve(options.assignment);
+    const normalized = normalizeSettings(raw);
+    // The assignment file replaces initiative and effect; --initiative and --effect still win over both.
+    const assigned = withAssignmentFile(normalized.settings, settingsPath ? workspaceRootOf(settingsPath) : process.cwd());
+    const settings = { ...assigned.settings };
+    if (options.initiative) settings.initiative = options.initiative;
+    if (options.effect) settings.effect = parseEffect(options.effect) ?? settings.effect;
     const policy = resolvePolicy(loadCatalog(), settings);
-    for (const problem of [...problems, ...policy.problems]) process.stderr.write(`aks-policy: ${problem}\n`);
-    const exclude = settings.exclude.map(globToRegExp);
+    for (const problem of [...normalized.problems, ...assigned.problems, ...policy.problems]) process.stderr.write(`aks-policy: ${problem}\n`);
     const files: { path: string; text: string }[] = [];
     for (const target of options.targets) {
       if (target === '-') {
         files.push({ path: '-', text: readFileSync(0, 'utf8') });
         continue;
       }
-      for (const file of collectFiles(target, exclude)) files.push({ path: file, text: readFileSync(file, 'utf8') });
+      for (const file of collectFiles(target, settings.exclude)) files.push({ path: file, text: readFileSync(file, 'utf8') });
     }
     const results = checkFiles(files, policy, settings);
     const render = options.format === 'json' ? renderJson : options.format === 'sarif' ? renderSarif : renderText;

@@ -32,6 +32,7 @@ import {
   FixAllKind,
   type CheckWorkspaceResult,
   type ActiveConstraintsParams, type ActiveConstraintsResult } from './protocol';
+import { withAssignmentFile } from './assignment';
 import { normalizeSettings, type Settings } from './settings';
 
 /** Wiring only: LSP in, domain calls, LSP out. */
@@ -103,15 +104,22 @@ function settingsFor(uri: string): Promise<DocumentSettings> {
       const raw = pullConfiguration
         ? await connection.workspace.getConfiguration({ scopeUri: uri, section: 'aksPolicy' }).catch(() => pushedSettings)
         : pushedSettings;
-      const { settings, problems } = normalizeSettings(raw ?? pushedSettings ?? {});
+      const normalized = normalizeSettings(raw ?? pushedSettings ?? {});
+      const { settings, problems: assignmentProblems } = withAssignmentFile(normalized.settings, folderPathOf(uri));
       const policy = resolvePolicy(catalog, settings);
-      const all = [...problems, ...policy.problems];
+      const all = [...normalized.problems, ...assignmentProblems, ...policy.problems];
       reportProblems(all);
       return { settings, policy, problems: all };
     })();
     settingsCache.set(uri, cached);
   }
   return cached;
+}
+
+/** The file system path of the workspace folder holding `uri` (the first folder otherwise). */
+function folderPathOf(uri: string): string | undefined {
+  const folder = workspaceFolders.find((candidate) => uri.startsWith(candidate.endsWith('/') ? candidate : `${candidate}/`)) ?? workspaceFolders[0];
+  return folder?.startsWith('file:') ? fileURLToPath(folder) : undefined;
 }
 
 /** Each distinct settings problem is shown once; the setting already fell back to its default. */

@@ -25,6 +25,8 @@ export interface Settings {
   maxFileSize: number;
   /** Check every YAML file of the workspace when the server starts, not only the open ones. */
   checkWorkspaceOnStartup: boolean;
+  /** An assignment exported from Azure whose initiative, effect and parameters replace the settings above ('' for none). */
+  assignmentFile: string;
 }
 
 /** The defaults of package.json's `contributes.configuration`. Shared: copy before changing. */
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: Settings = {
   allowSuppressions: true,
   maxFileSize: 10,
   checkWorkspaceOnStartup: false,
+  assignmentFile: '',
 };
 
 /** `aksPolicy.initiative` value that assigns no initiative: only the definitions named in `aksPolicy.policies`. */
@@ -85,6 +88,7 @@ export function normalizeSettings(raw: unknown): { settings: Settings; problems:
     allowSuppressions: readBoolean('allowSuppressions', read('allowSuppressions'), DEFAULT_SETTINGS.allowSuppressions, report),
     maxFileSize: readPositiveNumber('maxFileSize', read('maxFileSize'), DEFAULT_SETTINGS.maxFileSize, report),
     checkWorkspaceOnStartup: readBoolean('checkWorkspaceOnStartup', read('checkWorkspaceOnStartup'), DEFAULT_SETTINGS.checkWorkspaceOnStartup, report),
+    assignmentFile: readString('assignmentFile', read('assignmentFile'), DEFAULT_SETTINGS.assignmentFile, report),
   };
   return { settings, problems };
 }
@@ -117,6 +121,13 @@ function readBoolean(key: string, value: unknown, fallback: boolean, report: Rep
   if (value === undefined) return fallback;
   if (typeof value === 'boolean') return value;
   report(key, `expected true or false, got ${describe(value)}`, fallback);
+  return fallback;
+}
+
+function readString(key: string, value: unknown, fallback: string, report: Report): string {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string') return value.trim();
+  report(key, `expected a path, got ${describe(value)}`, fallback);
   return fallback;
 }
 

@@ -105,6 +105,29 @@ describe('aks-policy check', () => {
     assert.match(stdout, /restricted/);
   });
 
+  it('judges as an exported Azure assignment does (--assignment, or aksPolicy.assignmentFile)', () => {
+    const assignment = JSON.stringify({
+      policyDefinitionId: '/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00',
+      parameters: { effect: { value: 'Deny' }, excludedNamespaces: { value: ['kube-system', 'legacy'] } },
+    });
+    const root = workspace({
+      'assignment.json': assignment,
+      '.vscode/settings.json': '{ "aksPolicy.assignmentFile": "assignment.json" }',
+      'pod.yaml': privilegedPod,
+      'legacy/pod.yaml': privilegedPod.replace('metadata:', 'metadata:\n  namespace: legacy'),
+    });
+    const fromSettings = run(['check', root], { cwd: root });
+    assert.equal(fromSettings.status, 1);
+    assert.match(fromSettings.stdout, /pod\.yaml:\d+:\d+ {2}error {2}k8sazurev3allowedseccomp/);
+    assert.doesNotMatch(fromSettings.stdout, /legacy/);
+    assert.match(fromSettings.stdout, /restricted standards .*, effect deny$/m);
+    const fromOption = run(['check', join(root, 'pod.yaml'), '--settings', join(root, 'none.json'), '--assignment', join(root, 'assignment.json')], { cwd: root });
+    assert.equal(fromOption.status, 2, 'a missing --settings file is bad input');
+    const alone = run(['check', join(root, 'pod.yaml'), '--assignment', join(root, 'assignment.json'), '--effect', 'audit'], { cwd: tmpdir() });
+    assert.equal(alone.status, 0);
+    assert.match(alone.stdout, /restricted standards .*, effect audit$/m);
+  });
+
   it('exits 2 with a clear message on bad usage or unreadable input', () => {
     for (const args of [[], ['lint', 'x.yaml'], ['check'], ['check', 'x.yaml', '--format', 'xml'], ['check', 'x.yaml', '--effect', 'sometimes'], ['check', 'no-such-file.yaml']]) {
       const { status, stderr } = run(args);
@@ -119,6 +142,19 @@ describe('aks-policy check', () => {
     assert.equal(status, 0);
     assert.match(stdout, /mixed\.yaml:\d+:\d+ {2}note {2}aks-policy {2}AKS Policy: this document is not checked until it parses/);
     assert.match(stdout, /k8sazurev2noprivilege/);
+  });
+
+  it('checks the files as one apply: a Service collides with a Service of another file', () => {
+    const service = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n`;
+    const root = workspace({
+      '.vscode/settings.json': JSON.stringify({ 'aksPolicy.policies': { UniqueServiceSelectors: { effect: 'deny', parameters: {} } } }),
+      'a/web.yaml': service('web'),
+      'b/web-preview.yaml': service('web-preview'),
+    });
+    const { status, stdout } = run(['check', '.'], { cwd: root });
+    assert.equal(status, 1);
+    assert.match(stdout, /^a\/web\.yaml:7:3 {2}error {2}k8sazurev1uniqueserviceselector .*same selector as service <web-preview> in namespace <shop>/m);
+    assert.match(stdout, /^b\/web-preview\.yaml:7:3 {2}error {2}k8sazurev1uniqueserviceselector .*same selector as service <web> in namespace <shop>/m);
   });
 
   it('prints help', () => {

@@ -30,6 +30,7 @@ describe('normalizeSettings', () => {
       allowSuppressions: false,
       maxFileSize: 2.5,
       checkWorkspaceOnStartup: true,
+      assignmentFile: ' azure/assignment.json ',
       trace: { server: 'off' },
     };
     const { settings, problems } = normalizeSettings(raw);
@@ -46,6 +47,7 @@ describe('normalizeSettings', () => {
       allowSuppressions: false,
       maxFileSize: 2.5,
       checkWorkspaceOnStartup: true,
+      assignmentFile: 'azure/assignment.json',
     });
   });
 

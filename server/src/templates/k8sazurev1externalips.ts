@@ -1,5 +1,5 @@
 import { getPath } from '../json';
-import { culpritAt, entriesOf, RegoSet, sprintf, storeUrl, ViolationSet } from './common';
+import { culpritAt, entriesOf, formatRegoValue, RegoSet, sprintf, storeUrl, ViolationSet } from './common';
 import type { ConstraintTemplate } from './types';
 
 /** Flags a core Service whose `spec.externalIPs` lists an address outside `allowedExternalIPs` (CVE-2020-8554). */
@@ -19,7 +19,7 @@ export const k8sazurev1externalips: ConstraintTemplate = {
     for (const [index, ip] of forbidden) {
       const path = ['spec', 'externalIPs', index];
       // Dropping an address changes where the Service answers, so the fix is offered but not preferred.
-      violations.add(message, culpritAt(path, undefined, [{ title: `Remove external IP ${String(ip)}`, preferred: false, operations: [{ op: 'remove', path }] }]));
+      violations.add(message, culpritAt(path, undefined, [{ title: `Remove external IP ${formatRegoValue(ip)}`, preferred: false, operations: [{ op: 'remove', path }] }]));
     }
     return violations.toArray();
   },
