@@ -5,12 +5,16 @@ import { k8sazurev1blockdefault } from './k8sazurev1blockdefault';
 import { k8sazurev1blockendpointeditdefaultrole } from './k8sazurev1blockendpointeditdefaultrole';
 import { k8sazurev1blocknakedpods } from './k8sazurev1blocknakedpods';
 import { k8sazurev1blockwildcardroles } from './k8sazurev1blockwildcardroles';
+import { k8sazurev1containerenforceprestophook } from './k8sazurev1containerenforceprestophook';
+import { k8sazurev1containerrequests } from './k8sazurev1containerrequests';
 import { k8sazurev1enforcecsidriver } from './k8sazurev1enforcecsidriver';
 import { k8sazurev1externalips } from './k8sazurev1externalips';
 import { k8sazurev1loadbalancernopublicips } from './k8sazurev1loadbalancernopublicips';
 import { k8sazurev1restrictednodeedits } from './k8sazurev1restrictednodeedits';
 import { k8sazurev1uniqueserviceselector } from './k8sazurev1uniqueserviceselector';
+import { k8sazurev1windowsblockhostprocess } from './k8sazurev1windowsblockhostprocess';
 import { k8sazurev2blockhostnamespace } from './k8sazurev2blockhostnamespace';
+import { k8sazurev2containernolatestimage } from './k8sazurev2containernolatestimage';
 import { k8sazurev2disallowedbadpoddisruptionbudgets } from './k8sazurev2disallowedbadpoddisruptionbudgets';
 import { k8sazurev2ingresshttpsonly } from './k8sazurev2ingresshttpsonly';
 import { k8sazurev2noprivilege } from './k8sazurev2noprivilege';
@@ -19,9 +23,14 @@ import { k8sazurev2volumetypes } from './k8sazurev2volumetypes';
 import { k8sazurev3allowedcapabilities } from './k8sazurev3allowedcapabilities';
 import { k8sazurev3allowedseccomp } from './k8sazurev3allowedseccomp';
 import { k8sazurev3allowedusersgroups } from './k8sazurev3allowedusersgroups';
+import { k8sazurev3blockhostnamespace } from './k8sazurev3blockhostnamespace';
 import { k8sazurev3hostfilesystem } from './k8sazurev3hostfilesystem';
 import { k8sazurev3hostnetworkingports } from './k8sazurev3hostnetworkingports';
 import { k8sazurev3noprivilegeescalation } from './k8sazurev3noprivilegeescalation';
+import { k8sazurev3selinux } from './k8sazurev3selinux';
+import { k8sazurev4hostfilesystem } from './k8sazurev4hostfilesystem';
+import { k8sazurev4hostnetworkingports } from './k8sazurev4hostnetworkingports';
+import { k8sazurev4noprivilegeescalation } from './k8sazurev4noprivilegeescalation';
 import type { ConstraintTemplate } from './types';
 
 export interface TemplateRegistry {
@@ -59,6 +68,16 @@ const registry = createTemplateRegistry([
   k8sazurev2volumetypes,
   k8sazurev3allowedusersgroups,
   k8sazurev3allowedseccomp,
+  // Current versions of Pod built-ins whose store templates have no published copy (README: Inferred semantics).
+  k8sazurev4hostnetworkingports,
+  k8sazurev3blockhostnamespace,
+  k8sazurev4noprivilegeescalation,
+  k8sazurev4hostfilesystem,
+  k8sazurev3selinux,
+  k8sazurev2containernolatestimage,
+  k8sazurev1containerrequests,
+  k8sazurev1containerenforceprestophook,
+  k8sazurev1windowsblockhostprocess,
   // Built-ins that judge objects other than plain Pods: Services, Ingresses, RBAC, Nodes, workloads as applied.
   k8sazurev1externalips,
   k8sazurev1blockdefault,

@@ -1,4 +1,5 @@
 import { getPath } from '../json';
+import type { JsonValue } from '../json';
 import {
   checkedContainers,
   containerField,
@@ -11,7 +12,23 @@ import {
   storeUrl,
   ViolationSet,
 } from './common';
+import type { InputContainer } from './common';
 import type { ConstraintTemplate } from './types';
+
+/**
+ * The v3 rule: `allowPrivilegeEscalation: true`, or anything but `false` while the container runs as a
+ * non-zero user: its own `runAsUser`, or, when that is unset, the pod's.
+ */
+export function escalatesAsNonRootUser(container: InputContainer, podRunAsUser: JsonValue | undefined): boolean {
+  const allowPrivilegeEscalation = containerField(container, 'securityContext', 'allowPrivilegeEscalation');
+  if (allowPrivilegeEscalation === true) return true;
+  if (allowPrivilegeEscalation === false) return false;
+  const runAsUser = containerField(container, 'securityContext', 'runAsUser');
+  const runsAsNonZeroUser = runAsUser !== undefined && !regoEquals(runAsUser, 0);
+  // Rego's `not runAsUser` holds only when it is undefined or false: `runAsUser: 0` does not inherit the pod's user.
+  const inheritsNonZeroUser = !isTruthy(runAsUser) && podRunAsUser !== undefined && !regoEquals(podRunAsUser, 0);
+  return runsAsNonZeroUser || inheritsNonZeroUser;
+}
 
 /**
  * Flags containers with `allowPrivilegeEscalation: true`, and containers that do not set it to
@@ -27,15 +44,7 @@ export const k8sazurev3noprivilegeescalation: ConstraintTemplate = {
     const podRunAsUser = getPath(review.object, ['spec', 'securityContext', 'runAsUser']);
     const violations = new ViolationSet();
     for (const container of checkedContainers(review, parameters)) {
-      const allowPrivilegeEscalation = containerField(container, 'securityContext', 'allowPrivilegeEscalation');
-      const runAsUser = containerField(container, 'securityContext', 'runAsUser');
-      const runsAsNonZeroUser = runAsUser !== undefined && !regoEquals(runAsUser, 0);
-      // Rego's `not runAsUser` holds only when it is undefined or false: `runAsUser: 0` does not inherit the pod's user.
-      const inheritsNonZeroUser = !isTruthy(runAsUser) && podRunAsUser !== undefined && !regoEquals(podRunAsUser, 0);
-      const escalates =
-        allowPrivilegeEscalation === true ||
-        (allowPrivilegeEscalation !== false && (runsAsNonZeroUser || inheritsNonZeroUser));
-      if (!escalates) continue;
+      if (!escalatesAsNonRootUser(container, podRunAsUser)) continue;
       const message = sprintf('Privilege escalation container is not allowed: %v', [containerField(container, 'name')]);
       if (message === undefined) continue;
       const flagPath = [...container.path, 'securityContext', 'allowPrivilegeEscalation'];

@@ -296,6 +296,28 @@ describe('loadCatalog: several versions of one definition', () => {
     );
   });
 
+  it('stores the current versions of Pod built-ins beside the versions Baseline and Restricted pin', () => {
+    const BLOCK_HOST_NAMESPACE = '47a1ee2f-2a2a-4576-bf2a-e0e36709c2b8';
+    const policy = resolve({
+      policies: {
+        HostNetworkPorts: { parameters: { allowedHostPorts: ['443', '8000-8100'] } },
+        'HostNetworkPorts@6.2.0': { parameters: {} },
+        [BLOCK_HOST_NAMESPACE]: { parameters: {} },
+      },
+    });
+    assert.deepEqual(policy.problems, []);
+    assert.equal(member(policy, 'BlockUsingHostNetwork').version, '6.2.0', 'Baseline pins 6.*.*');
+    assert.equal(member(policy, 'NoHostPathVolume').version, '6.3.0', 'the newest of 6.*.*, as in Azure');
+    const current = member(policy, 'HostNetworkPorts');
+    assert.deepEqual([current.version, current.template.name, current.parameters], [
+      '7.0.0',
+      'k8sazurev4hostnetworkingports',
+      { allowHostNetwork: false, allowedHostPorts: ['443', '8000-8100'], excludedImages: [] },
+    ]);
+    assert.equal(member(policy, 'HostNetworkPorts@6.2.0').template.name, 'k8sazurev3hostnetworkingports');
+    assert.equal(member(policy, BLOCK_HOST_NAMESPACE).template.name, 'k8sazurev3blockhostnamespace');
+  });
+
   it('reports a pin that no stored version satisfies, listing the versions', () => {
     const dir = withVersions({ 'NoPrivilege@10.0.0.json': '10.0.0' });
     const file = join(dir, 'initiatives', 'baseline.json');
@@ -328,7 +350,7 @@ describe('resolvePolicy: Baseline with the default settings', () => {
         ['BlockUsingHostNetwork', '6.2.0', 'k8sazurev3hostnetworkingports'],
         ['BlockUsingHostProcessIDAndIPC', '5.2.0', 'k8sazurev2blockhostnamespace'],
         ['ContainerCapabilities', '6.2.0', 'k8sazurev3allowedcapabilities'],
-        ['NoHostPathVolume', '6.2.0', 'k8sazurev3hostfilesystem'],
+        ['NoHostPathVolume', '6.3.0', 'k8sazurev4hostfilesystem'],
       ],
     );
   });
@@ -354,7 +376,7 @@ describe('resolvePolicy: Baseline with the default settings', () => {
   });
 
   it("passes allowedHostPaths' paths, and the definitions' own defaults elsewhere", () => {
-    assert.deepEqual(member(policy, 'NoHostPathVolume').parameters, { allowedHostPaths: [], excludedContainers: [], excludedImages: [] });
+    assert.deepEqual(member(policy, 'NoHostPathVolume').parameters, { allowedHostPaths: [], windowsAllowedHostPaths: [], excludedContainers: [], excludedImages: [] });
     assert.deepEqual(member(policy, 'NoPrivilegedContainers').parameters, { excludedContainers: [], excludedImages: [] });
     assert.deepEqual(member(policy, 'BlockUsingHostProcessIDAndIPC').parameters, { excludedImages: [] });
   });
@@ -563,7 +585,7 @@ describe('resolvePolicy: per-policy overrides', () => {
     const policy = resolve({ policies: { NoPrivilegeEscalation: { effect: 'deny', parameters: { excludedContainers: ['istio-proxy'] } } } });
     assert.deepEqual(policy.problems, []);
     const extra = member(policy, 'NoPrivilegeEscalation');
-    assert.equal(extra.template.name, 'k8sazurev3noprivilegeescalation');
+    assert.equal(extra.template.name, 'k8sazurev4noprivilegeescalation', 'the newest version stored');
     assert.equal(extra.effect, 'deny');
     assert.deepEqual(extra.parameters.excludedContainers, ['istio-proxy']);
     assert.equal(policy.constraints.length, 6);
@@ -590,8 +612,8 @@ describe('catalogResult', () => {
       referenceId: 'NoHostPathVolume',
       definitionId: '098fc59e-46c7-4d99-9b16-64990e543d75',
       displayName: 'Kubernetes cluster pod hostPath volumes should only use allowed host paths',
-      version: '6.2.0',
-      template: 'k8sazurev3hostfilesystem',
+      version: '6.3.0',
+      template: 'k8sazurev4hostfilesystem',
       docsUrl: 'https://portal.azure.com/#blade/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/%2Fproviders%2FMicrosoft.Authorization%2FpolicyDefinitions%2F098fc59e-46c7-4d99-9b16-64990e543d75',
     });
   });

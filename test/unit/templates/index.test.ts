@@ -25,7 +25,8 @@ describe('template registry', () => {
     assert.equal(templateByName('k8sazurev2noprivilege')?.kind, 'K8sAzureV2NoPrivilege');
     assert.equal(templateByStoreUrl(`${STORE}allowed-seccomp-profiles/v3/template.yaml`)?.name, 'k8sazurev3allowedseccomp');
     assert.equal(templateByName('K8sAzureV2NoPrivilege'), undefined, 'names are exact');
-    assert.equal(templateByStoreUrl(`${STORE}host-network-ports/v4/template.yaml`), undefined, 'another version is another template');
+    assert.equal(templateByStoreUrl(`${STORE}host-network-ports/v4/template.yaml`)?.name, 'k8sazurev4hostnetworkingports', 'another version is another template');
+    assert.equal(templateByStoreUrl(`${STORE}host-network-ports/v5/template.yaml`), undefined);
   });
 
   it('cannot be changed through the exported list', () => {
