@@ -19,7 +19,7 @@ type ParameterType = 'String' | 'Array' | 'Object' | 'Boolean' | 'Integer';
 interface ParameterFile {
   type: ParameterType;
   metadata: { displayName: string; description: string };
-  defaultValue: JsonValue;
+  defaultValue?: JsonValue;
   allowedValues?: JsonValue[];
   schema?: JsonObject;
 }
@@ -74,7 +74,8 @@ interface InitiativeFile {
 export interface PolicyParameter {
   name: string;
   type: ParameterType;
-  defaultValue: JsonValue;
+  /** Absent for a parameter that every assignment must give a value (e.g. an allowed-images pattern). */
+  defaultValue?: JsonValue;
   allowedValues?: JsonValue[];
   /** The parameter's own JSON schema, compiled: Azure checks assigned values against it. */
   matchesSchema?: ValidateFunction;
@@ -244,7 +245,8 @@ function readJsonFile(file: string, problems: string[]): unknown {
 function loadParameters(file: string, owner: string, parameters: Record<string, ParameterFile>, ajv: Ajv, problems: string[]): Map<string, PolicyParameter> {
   const loaded = new Map<string, PolicyParameter>();
   for (const [name, declared] of Object.entries(parameters)) {
-    const parameter: PolicyParameter = { name, type: declared.type, defaultValue: declared.defaultValue };
+    const parameter: PolicyParameter = { name, type: declared.type };
+    if (declared.defaultValue !== undefined) parameter.defaultValue = declared.defaultValue;
     if (declared.allowedValues) parameter.allowedValues = declared.allowedValues;
     if (declared.schema) {
       try {
@@ -254,8 +256,8 @@ function loadParameters(file: string, owner: string, parameters: Record<string, 
         continue;
       }
     }
-    const checked = checkParameterValue(parameter, declared.defaultValue);
-    if (!checked.ok) problems.push(`${file}: ${owner} parameter ${name} has an invalid default: ${checked.reason}.`);
+    const checked = declared.defaultValue === undefined ? undefined : checkParameterValue(parameter, declared.defaultValue);
+    if (checked && !checked.ok) problems.push(`${file}: ${owner} parameter ${name} has an invalid default: ${checked.reason}.`);
     loaded.set(name, parameter);
   }
   return loaded;
@@ -314,6 +316,9 @@ function loadInitiative(file: string, json: InitiativeFile, definitions: PolicyD
       }
       checkReferences(file, `member ${referenceId} parameter ${name}`, value, parameters, problems);
       values.push({ parameter, value });
+    }
+    for (const required of requiredParameters(definition)) {
+      if (!values.some(({ parameter }) => parameter === required)) problems.push(`${where} passes no ${required.name}, which ${definition.file} requires (it has no default).`);
     }
     members.push({ referenceId, definition, definitionVersion: member.definitionVersion, values });
   }
@@ -495,7 +500,14 @@ function distinctIgnoringCase(values: JsonValue[]): JsonValue[] {
 }
 
 function defaultsOf(parameters: Map<string, PolicyParameter>): Map<string, JsonValue> {
-  return new Map(Array.from(parameters, ([name, parameter]) => [name, parameter.defaultValue]));
+  const defaults = new Map<string, JsonValue>();
+  for (const [name, { defaultValue }] of parameters) if (defaultValue !== undefined) defaults.set(name, defaultValue);
+  return defaults;
+}
+
+/** The parameters without a default, which an assignment must give a value. */
+function requiredParameters(definition: PolicyDefinition): PolicyParameter[] {
+  return Array.from(definition.parameters.values()).filter((parameter) => parameter.defaultValue === undefined);
 }
 
 /** Azure's parameter names are case-insensitive; settings are typed by hand. */
@@ -529,8 +541,9 @@ export function resolvePolicy(catalog: PolicyCatalog, settings: Settings): Resol
     problems.push(`aksPolicy.initiative: no initiative is called ${describe(settings.initiative)} (known: ${known}, or a GUID); using "${initiative.alias ?? initiative.guid}".`);
   }
   const scope = assignInitiativeParameters(initiative, settings, problems);
-  const constraints = initiative.members.map((member) =>
-    resolveMember(member, scope, Object.hasOwn(settings.policies, member.referenceId) ? settings.policies[member.referenceId] : undefined, problems),
+  // The catalog made sure that each member gets a value for every parameter without a default.
+  const constraints = initiative.members.map(
+    (member) => resolveMember(member, scope, Object.hasOwn(settings.policies, member.referenceId) ? settings.policies[member.referenceId] : undefined, problems).constraint,
   );
   // A key that names no member but a built-in definition assigns that definition on its own, beside the initiative.
   for (const [key, override] of Object.entries(settings.policies)) {
@@ -542,7 +555,13 @@ export function resolvePolicy(catalog: PolicyCatalog, settings: Settings): Resol
       continue;
     }
     const member: InitiativeMember = { referenceId: key, definition, definitionVersion: definition.version, values: [] };
-    constraints.push(resolveMember(member, new Map(), override, problems));
+    const { constraint, unassigned } = resolveMember(member, new Map(), override, problems);
+    // Azure refuses an assignment without a value for a parameter that has no default: so does this one, until it is set.
+    if (unassigned.length === 0) constraints.push(constraint);
+    else {
+      const settings = unassigned.map((parameter) => `aksPolicy.policies.${key}.parameters.${parameter.name}`).join(' and ');
+      problems.push(`aksPolicy.policies.${key}: set ${settings}; ${definition.displayName} has no default for ${unassigned.length === 1 ? 'it' : 'them'}, so it is not assigned until then.`);
+    }
   }
   const effect = initiative.parameters.has('effect') ? parseEffect(scope.get('effect')) : undefined;
   const info: ResolvedPolicy['initiative'] = { id: initiative.guid, displayName: initiative.displayName, version: initiative.version };
@@ -563,7 +582,8 @@ export function findDefinition(catalog: PolicyCatalog, key: string): PolicyDefin
 
 /**
  * A definition assigned on its own, as an assignment with these parameter values (by name) would make it:
- * what the conformance runner needs for Microsoft's examples and their `policy_parameters.json`.
+ * what the conformance runner needs for Microsoft's examples and their `policy_parameters.json`. A parameter
+ * without a default that gets no value is a problem, and the constraint's parameters leave out what it feeds.
  */
 export function assignDefinition(definition: PolicyDefinition, values: Record<string, JsonValue>): { constraint: ActiveConstraint; problems: string[] } {
   const problems: string[] = [];
@@ -573,7 +593,9 @@ export function assignDefinition(definition: PolicyDefinition, values: Record<st
     if (parameter) member.values.push({ parameter, value });
     else problems.push(`${definition.displayName} has no parameter "${name}"; ignored.`);
   }
-  return { constraint: resolveMember(member, new Map(), undefined, problems), problems };
+  const { constraint, unassigned } = resolveMember(member, new Map(), undefined, problems);
+  for (const parameter of unassigned) problems.push(`${definition.displayName} needs a value for "${parameter.name}", which has no default.`);
+  return { constraint, problems };
 }
 
 /** The initiative's parameter values: defaults, overridden by the settings that feed them. */
@@ -610,7 +632,16 @@ function assignInitiativeParameters(initiative: Initiative, settings: Settings, 
   return scope;
 }
 
-function resolveMember(member: InitiativeMember, initiativeScope: Map<string, JsonValue>, override: PolicyOverride | undefined, problems: string[]): ActiveConstraint {
+/**
+ * The constraint an assignment of `member` makes, and the parameters without a default that got no value
+ * (Azure would refuse the assignment; the caller decides what to do with the constraint).
+ */
+function resolveMember(
+  member: InitiativeMember,
+  initiativeScope: Map<string, JsonValue>,
+  override: PolicyOverride | undefined,
+  problems: string[],
+): { constraint: ActiveConstraint; unassigned: PolicyParameter[] } {
   const { definition } = member;
   const scope = defaultsOf(definition.parameters);
   for (const { parameter, value } of member.values) {
@@ -631,7 +662,8 @@ function resolveMember(member: InitiativeMember, initiativeScope: Map<string, Js
     labelSelector: toLabelSelector(read(details.labelSelector)),
   };
   const source = read(details.source);
-  return {
+  const unassigned = requiredParameters(definition).filter((parameter) => !scope.has(parameter.name));
+  const constraint: ActiveConstraint = {
     referenceId: member.referenceId,
     definitionId: definition.guid,
     displayName: definition.displayName,
@@ -639,10 +671,21 @@ function resolveMember(member: InitiativeMember, initiativeScope: Map<string, Js
     docsUrl: docsUrl(definition.guid),
     template: definition.template,
     effect: effect ?? 'audit',
-    parameters: details.values ? evaluateObject(details.values, scope) : {},
+    parameters: details.values ? evaluateObject(withoutUnassigned(details.values, unassigned), scope) : {},
     match,
     source: source === 'Generated' || source === 'All' ? source : 'Original',
   };
+  return { constraint, unassigned };
+}
+
+/** `values` minus the entries that are just a reference to a parameter without a value: Gatekeeper would see no such key. */
+function withoutUnassigned(values: JsonObject, unassigned: readonly PolicyParameter[]): JsonObject {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => {
+      const parsed = typeof value === 'string' ? parseString(value) : undefined;
+      return !(parsed && 'parameter' in parsed && unassigned.some((parameter) => parameter.name === parsed.parameter));
+    }),
+  );
 }
 
 /** `aksPolicy.policies[referenceId]`: the member's effect and any of its definition's parameters, checked like an assignment's. */
@@ -652,7 +695,7 @@ function applyOverride(member: InitiativeMember, override: PolicyOverride, scope
   const assign = (parameter: PolicyParameter, value: JsonValue, where: string) => {
     const checked = checkParameterValue(parameter, value);
     if (checked.ok) scope.set(parameter.name, checked.value);
-    else problems.push(`${where}: ${checked.reason}; using ${describe(scope.get(parameter.name))}.`);
+    else problems.push(`${where}: ${checked.reason}; ${scope.has(parameter.name) ? `using ${describe(scope.get(parameter.name))}` : 'ignored'}.`);
   };
   const effectParameter = definition.parameters.get('effect');
   if (override.effect !== undefined && effectParameter) assign(effectParameter, override.effect, `${setting}.effect`);

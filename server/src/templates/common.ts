@@ -247,6 +247,8 @@ export interface ContainerSelection {
   lists?: readonly ContainerList[];
   /** False for templates whose Rego never reads `excludedContainers`. */
   honourExcludedContainers?: boolean;
+  /** False for templates whose Rego never reads `excludedImages`. */
+  honourExcludedImages?: boolean;
 }
 
 /** Reads a field of a container, e.g. `containerField(c, 'securityContext', 'privileged')`. */
@@ -260,13 +262,13 @@ export function checkedContainers(
   parameters: JsonObject,
   selection: ContainerSelection = {},
 ): InputContainer[] {
-  const { lists = ALL_CONTAINER_LISTS, honourExcludedContainers = true } = selection;
+  const { lists = ALL_CONTAINER_LISTS, honourExcludedContainers = true, honourExcludedImages = true } = selection;
   const containers: InputContainer[] = [];
   for (const list of lists) {
     for (const [key, value] of entriesOf(getPath(review.object, ['spec', list]))) {
       const container = { value, path: ['spec', list, key] };
       if (honourExcludedContainers && isExcludedByName(container, parameters)) continue;
-      if (isExcludedByImage(container, parameters)) continue;
+      if (honourExcludedImages && isExcludedByImage(container, parameters)) continue;
       containers.push(container);
     }
   }
@@ -339,6 +341,172 @@ export function isNamespaceBuiltIn(object: JsonObject): boolean {
 /** `input.review.object.metadata.name`; messages that print it are undefined without it. */
 export function podName(review: Review): JsonValue | undefined {
   return getPath(review.object, ['metadata', 'name']);
+}
+
+// ---------------------------------------------------------------------------
+// Rego's regex builtins: Go's RE2 syntax, run as a JavaScript RegExp
+
+/** POSIX classes that RE2 accepts inside brackets (`[[:alpha:]]`), as ASCII ranges. */
+const POSIX_CLASSES: Readonly<Record<string, string>> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
+};
+
+const LEADING_FLAGS = /^\(\?([imsU]+)\)/;
+
+/**
+ * Translates a Go (RE2) pattern to a JavaScript RegExp. Throws where Go would refuse the pattern
+ * (lookarounds, backreferences) and where Node cannot say the same thing (flags inside the pattern,
+ * Unicode classes), so that an unsupported pattern errs like an invalid one instead of matching wrongly.
+ */
+function goRegExp(pattern: string): RegExp {
+  let flags = '';
+  let rest = pattern;
+  const leading = LEADING_FLAGS.exec(rest);
+  if (leading) {
+    if (leading[1]?.includes('U')) throw new Error('ungreedy mode is not supported');
+    flags = [...new Set(leading[1])].join('');
+    rest = rest.slice(leading[0].length);
+  }
+  let source = '';
+  let inClass = false;
+  for (let i = 0; i < rest.length; i++) {
+    const character = rest[i] ?? '';
+    if (character === '\\') {
+      const next = rest[i + 1];
+      if (next === undefined) throw new Error('trailing backslash');
+      if (next === 'Q') {
+        const end = rest.indexOf('\\E', i + 2);
+        const literal = end === -1 ? rest.slice(i + 2) : rest.slice(i + 2, end);
+        source += literal.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+        i = end === -1 ? rest.length : end + 1;
+        continue;
+      }
+      if (/[1-9pPC]/.test(next)) throw new Error(`\\${next} is not supported`);
+      if (next === 'A' && !inClass) source += '^';
+      else if (next === 'z' && !inClass) source += '(?![\\s\\S])';
+      else if (next === 'x' && rest[i + 2] === '{') {
+        const end = rest.indexOf('}', i + 3);
+        const hex = rest.slice(i + 3, end);
+        if (end === -1 || !/^[0-9A-Fa-f]{1,4}$/.test(hex)) throw new Error('\\x{...} out of range');
+        source += `\\u${hex.padStart(4, '0')}`;
+        i = end;
+        continue;
+      } else source += character + next;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      const posix = /^\[:(\^?)([a-z]+):\]/.exec(rest.slice(i));
+      if (posix) {
+        const ranges = POSIX_CLASSES[posix[2] ?? ''];
+        if (ranges === undefined || posix[1] === '^') throw new Error(`[:${posix[1] ?? ''}${posix[2] ?? ''}:] is not supported`);
+        source += ranges;
+        i += posix[0].length - 1;
+        continue;
+      }
+      if (character === ']') inClass = false;
+      source += character;
+      continue;
+    }
+    if (character === '[') {
+      inClass = true;
+      source += character;
+      // A `]` (after an optional `^`) right after `[` is a literal in both dialects.
+      if (rest[i + 1] === '^') source += rest[++i];
+      if (rest[i + 1] === ']') source += `\\${rest[++i]}`;
+      continue;
+    }
+    if (character === '(' && rest[i + 1] === '?') {
+      if (rest.startsWith('(?P<', i)) {
+        source += '(?<';
+        i += 3;
+        continue;
+      }
+      if (!rest.startsWith('(?:', i) && !(rest.startsWith('(?<', i) && /^\(\?<[A-Za-z_]/.test(rest.slice(i)))) {
+        throw new Error('lookarounds and inline flags are not supported');
+      }
+    }
+    source += character;
+  }
+  return new RegExp(source, flags);
+}
+
+const compiledPatterns = new Map<string, RegExp | undefined>();
+
+/**
+ * Rego's `re_match(pattern, value)` / `regex.match`: whether `value` contains a match of the Go
+ * pattern. Undefined where the builtin errs (an operand that is not a string, a pattern Go refuses),
+ * which in a rule body makes the expression undefined, so `not re_match(...)` then holds.
+ */
+export function regoRegexMatch(pattern: JsonValue | undefined, value: JsonValue | undefined): boolean | undefined {
+  if (typeof pattern !== 'string' || typeof value !== 'string') return undefined;
+  if (!compiledPatterns.has(pattern)) {
+    let compiled: RegExp | undefined;
+    try {
+      compiled = goRegExp(pattern);
+    } catch {
+      compiled = undefined;
+    }
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiledPatterns.get(pattern)?.test(value);
+}
+
+// ---------------------------------------------------------------------------
+// Windows containers
+
+/** Nano Server images run as ContainerUser by default; the templates look for the name anywhere in the image, dots matching any character. */
+export function isNanoServerImage(container: InputContainer): boolean {
+  return regoRegexMatch('mcr.microsoft.com/windows/nanoserver', containerField(container, 'image')) === true;
+}
+
+/** A container's `windowsOptions.runAsUserName` as the Windows templates read it, with where it is set. */
+export interface WindowsUserName {
+  userName: JsonValue;
+  path: Path;
+}
+
+/** The container's own `runAsUserName`, or else the pod's; undefined when neither is set. */
+export function windowsUserName(review: Review, container: InputContainer): WindowsUserName | undefined {
+  const ownPath = [...container.path, 'securityContext', 'windowsOptions', 'runAsUserName'];
+  const own = getPath(review.object, ownPath);
+  if (own !== undefined) return { userName: own, path: ownPath };
+  const podPath = ['spec', 'securityContext', 'windowsOptions', 'runAsUserName'];
+  const pod = getPath(review.object, podPath);
+  return pod === undefined ? undefined : { userName: pod, path: podPath };
+}
+
+// ---------------------------------------------------------------------------
+// What the API server stores: defaults that templates read
+
+/** An image reference as the container runtime libraries parse it: name, optional `:tag`, optional `@digest`. */
+const IMAGE_REFERENCE =
+  /^(?:(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
+
+/**
+ * The `imagePullPolicy` the API server gives a container that sets none: `Always` for the tag `latest`,
+ * or for no tag and no digest; `IfNotPresent` otherwise, also for an image it cannot parse.
+ * Undefined for an image that is not a string (the API server would refuse the object).
+ */
+export function defaultImagePullPolicy(image: JsonValue | undefined): 'Always' | 'IfNotPresent' | undefined {
+  if (typeof image !== 'string') return undefined;
+  const reference = /^[a-f0-9]{64}$/.test(image) ? null : IMAGE_REFERENCE.exec(image);
+  if (!reference) return 'IfNotPresent';
+  const [, tag, digest] = reference;
+  return tag === 'latest' || (tag === undefined && digest === undefined) ? 'Always' : 'IfNotPresent';
 }
 
 // ---------------------------------------------------------------------------

@@ -7,30 +7,46 @@ import { k8sazurev1blocknakedpods } from './k8sazurev1blocknakedpods';
 import { k8sazurev1blockwildcardroles } from './k8sazurev1blockwildcardroles';
 import { k8sazurev1containerenforceprestophook } from './k8sazurev1containerenforceprestophook';
 import { k8sazurev1containerrequests } from './k8sazurev1containerrequests';
+import { k8sazurev1containerrestrictedimagepulls } from './k8sazurev1containerrestrictedimagepulls';
 import { k8sazurev1enforcecsidriver } from './k8sazurev1enforcecsidriver';
 import { k8sazurev1externalips } from './k8sazurev1externalips';
+import { k8sazurev1flexvolumes } from './k8sazurev1flexvolumes';
+import { k8sazurev1forbiddensysctls } from './k8sazurev1forbiddensysctls';
 import { k8sazurev1loadbalancernopublicips } from './k8sazurev1loadbalancernopublicips';
 import { k8sazurev1restrictednodeedits } from './k8sazurev1restrictednodeedits';
 import { k8sazurev1uniqueserviceselector } from './k8sazurev1uniqueserviceselector';
+import { k8sazurev1windowsblockcontaineradmin } from './k8sazurev1windowsblockcontaineradmin';
 import { k8sazurev1windowsblockhostprocess } from './k8sazurev1windowsblockhostprocess';
+import { k8sazurev1windowscontainerallowedusernames } from './k8sazurev1windowscontainerallowedusernames';
+import { k8sazurev1windowscontainerresources } from './k8sazurev1windowscontainerresources';
+import { k8sazurev2blockautomounttoken } from './k8sazurev2blockautomounttoken';
 import { k8sazurev2blockhostnamespace } from './k8sazurev2blockhostnamespace';
+import { k8sazurev2containerallowedimages } from './k8sazurev2containerallowedimages';
+import { k8sazurev2containerallowedpullpolicy } from './k8sazurev2containerallowedpullpolicy';
+import { k8sazurev2containerenforceprobes } from './k8sazurev2containerenforceprobes';
 import { k8sazurev2containernolatestimage } from './k8sazurev2containernolatestimage';
 import { k8sazurev2disallowedbadpoddisruptionbudgets } from './k8sazurev2disallowedbadpoddisruptionbudgets';
 import { k8sazurev2ingresshttpsonly } from './k8sazurev2ingresshttpsonly';
 import { k8sazurev2noprivilege } from './k8sazurev2noprivilege';
 import { k8sazurev2requireingresshost } from './k8sazurev2requireingresshost';
+import { k8sazurev2selinux } from './k8sazurev2selinux';
 import { k8sazurev2volumetypes } from './k8sazurev2volumetypes';
 import { k8sazurev3allowedcapabilities } from './k8sazurev3allowedcapabilities';
 import { k8sazurev3allowedseccomp } from './k8sazurev3allowedseccomp';
 import { k8sazurev3allowedusersgroups } from './k8sazurev3allowedusersgroups';
 import { k8sazurev3blockhostnamespace } from './k8sazurev3blockhostnamespace';
+import { k8sazurev3containerlimits } from './k8sazurev3containerlimits';
+import { k8sazurev3disallowedcapabilities } from './k8sazurev3disallowedcapabilities';
+import { k8sazurev3enforceapparmor } from './k8sazurev3enforceapparmor';
 import { k8sazurev3hostfilesystem } from './k8sazurev3hostfilesystem';
 import { k8sazurev3hostnetworkingports } from './k8sazurev3hostnetworkingports';
 import { k8sazurev3noprivilegeescalation } from './k8sazurev3noprivilegeescalation';
+import { k8sazurev3readonlyrootfilesystem } from './k8sazurev3readonlyrootfilesystem';
 import { k8sazurev3selinux } from './k8sazurev3selinux';
 import { k8sazurev4hostfilesystem } from './k8sazurev4hostfilesystem';
 import { k8sazurev4hostnetworkingports } from './k8sazurev4hostnetworkingports';
 import { k8sazurev4noprivilegeescalation } from './k8sazurev4noprivilegeescalation';
+import { k8sazurev4procmount } from './k8sazurev4procmount';
 import type { ConstraintTemplate } from './types';
 
 export interface TemplateRegistry {
@@ -68,6 +84,23 @@ const registry = createTemplateRegistry([
   k8sazurev2volumetypes,
   k8sazurev3allowedusersgroups,
   k8sazurev3allowedseccomp,
+  // Pod built-ins assigned on their own (aksPolicy.policies), from the reference's versioned templates.
+  k8sazurev4procmount,
+  k8sazurev2blockautomounttoken,
+  k8sazurev2containerallowedimages,
+  k8sazurev2containerallowedpullpolicy,
+  k8sazurev3disallowedcapabilities,
+  k8sazurev2containerenforceprobes,
+  k8sazurev3containerlimits,
+  k8sazurev1containerrestrictedimagepulls,
+  k8sazurev3enforceapparmor,
+  k8sazurev1flexvolumes,
+  k8sazurev1forbiddensysctls,
+  k8sazurev3readonlyrootfilesystem,
+  k8sazurev2selinux,
+  k8sazurev1windowsblockcontaineradmin,
+  k8sazurev1windowscontainerallowedusernames,
+  k8sazurev1windowscontainerresources,
   // Current versions of Pod built-ins whose store templates have no published copy (README: Inferred semantics).
   k8sazurev4hostnetworkingports,
   k8sazurev3blockhostnamespace,

@@ -1,0 +1,61 @@
+import { getPath, isObject } from '../json';
+import type { JsonValue, Path } from '../json';
+import { checkedContainers, containerField, culpritAt, fixIfApplicable, isTruthy, isWindowsPod, regoEquals, sprintf, storeUrl, ViolationSet } from './common';
+import type { ConstraintTemplate, Culprit } from './types';
+import { servedResourceList } from './quantity';
+
+const RESOURCE_NAMES = ['cpu', 'memory'];
+
+function quantityIn(list: JsonValue | undefined, name: string): JsonValue | undefined {
+  return isObject(list) ? list[name] : undefined;
+}
+
+/**
+ * Flags regular and init containers of pods pinned to Windows (by nodeSelector) without both a CPU
+ * and a memory limit, or whose CPU or memory request differs from its limit. Quantities are compared
+ * as the API server stores them, so `cpu: 0.5` and `cpu: 500m` are the same.
+ */
+export const k8sazurev1windowscontainerresources: ConstraintTemplate = {
+  name: 'k8sazurev1windowscontainerresources',
+  kind: 'K8sAzureV1WindowsContainerResources',
+  storeUrl: storeUrl('windows-container-resources', 'v1'),
+  check(review, parameters) {
+    if (!isWindowsPod(review)) return [];
+    const violations = new ViolationSet();
+    for (const container of checkedContainers(review, parameters, { lists: ['containers', 'initContainers'], honourExcludedContainers: false })) {
+      const name = containerField(container, 'name');
+      const resourcesPath: Path = [...container.path, 'resources'];
+      const limitsPath = [...resourcesPath, 'limits'];
+      const requestsPath = [...resourcesPath, 'requests'];
+      const writtenRequests = getPath(review.object, requestsPath);
+      const writtenLimits = getPath(review.object, limitsPath);
+      const limits = servedResourceList(writtenLimits);
+      const requests = servedResourceList(writtenRequests);
+
+      const missing = RESOURCE_NAMES.filter((resource) => !isTruthy(quantityIn(limits, resource)));
+      const missingMessage = missing.length > 0 ? sprintf('Container <%v> has missing resource limits', [name]) : undefined;
+      if (missingMessage !== undefined) {
+        const fallback = writtenLimits !== undefined ? limitsPath : [...container.path, 'name'];
+        for (const resource of missing) {
+          // Limits equal to the requests keep what the scheduler already reserves; they cap the container, so not preferred.
+          const request = quantityIn(writtenRequests, resource);
+          const fix = request === undefined || request === null ? undefined : fixIfApplicable(review.object, `Set the ${resource} limit to the request, ${String(request)}`, false, [{ op: 'set', path: [...limitsPath, resource], value: request }]);
+          violations.add(missingMessage, culpritAt([...limitsPath, resource], fallback, [fix]));
+        }
+      }
+
+      const mismatched: Culprit[] = [];
+      for (const resource of RESOURCE_NAMES) {
+        const request = quantityIn(requests, resource);
+        const limit = quantityIn(limits, resource);
+        if (request === undefined || limit === undefined || request === null || limit === null || regoEquals(request, limit)) continue;
+        const written = quantityIn(writtenLimits, resource);
+        const fix = written === undefined || written === null ? undefined : fixIfApplicable(review.object, `Set the ${resource} request to the limit, ${String(written)}`, false, [{ op: 'set', path: [...requestsPath, resource], value: written }]);
+        mismatched.push(culpritAt([...requestsPath, resource], undefined, [fix]));
+      }
+      const mismatchMessage = mismatched.length > 0 ? sprintf('Container <%v> sets resource requests that do not match limits', [name]) : undefined;
+      if (mismatchMessage !== undefined) for (const culprit of mismatched) violations.add(mismatchMessage, culprit);
+    }
+    return violations.toArray();
+  },
+};
