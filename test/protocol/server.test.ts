@@ -575,7 +575,7 @@ describe('robustness', () => {
       assert.ok(client.isAlive, 'the server is still running');
       assert.equal(single(await client.open(uriOf('after-garbage.yaml'), privilegedPod), PRIVILEGED).range.start.line, 10);
       const catalog = await client.request<CatalogResult>(CatalogRequest);
-      assert.equal(catalog.initiatives.length, 2);
+      assert.equal(catalog.initiatives.length, 4);
     });
   });
 });
@@ -607,23 +607,37 @@ function garbageDocuments(): [string, string][] {
 }
 
 describe('custom requests', () => {
-  it('aksPolicy/catalog lists Baseline (5 policies) and Restricted (8)', TEST_TIMEOUT, async () => {
+  it('aksPolicy/catalog lists Baseline (5 policies), Restricted (8) and the Pod Security Standards (12 and 15)', TEST_TIMEOUT, async () => {
     await withServer({}, async (client) => {
       const catalog = await client.request<CatalogResult>(CatalogRequest);
       assert.deepEqual(
         catalog.initiatives.map((initiative) => [initiative.alias, initiative.members.length]),
         [
           ['baseline', 5],
+          ['pss-baseline', 12],
+          ['pss-restricted', 15],
           ['restricted', 8],
         ],
       );
       for (const member of catalog.initiatives.flatMap((initiative) => initiative.members)) {
-        assert.match(member.template, /^k8sazurev\d/);
+        assert.match(member.template, /^(k8sazurev\d|pss-)/);
         assert.match(member.docsUrl, /^https:\/\//);
         assert.ok(member.referenceId.length > 0);
       }
-      const restricted = catalog.initiatives[1].members.map((member) => member.template);
+      const restricted = catalog.initiatives.find((initiative) => initiative.alias === 'restricted')?.members.map((member) => member.template) ?? [];
       assert.ok(restricted.includes(SECCOMP) && restricted.includes(USERS_GROUPS));
+    });
+  });
+
+  it('pss-restricted: one diagnostic per check and cause, coded pss-<check id>, with the PSA message and a link to the standard', TEST_TIMEOUT, async () => {
+    await withServer({ initiative: 'pss-restricted', effect: 'deny' }, async (client) => {
+      const publish = await client.open(uriOf('pss.yaml'), privilegedPod);
+      assert.deepEqual(codesOf(publish), ['pss-allowPrivilegeEscalation', 'pss-capabilities_restricted', 'pss-privileged', 'pss-runAsNonRoot', 'pss-seccompProfile_restricted']);
+      const privileged = single(publish, 'pss-privileged');
+      assert.equal(privileged.message, 'privileged (container "nginx-privileged" must not set securityContext.privileged=true)');
+      assert.equal(privileged.severity, DiagnosticSeverity.Error);
+      assert.equal(privileged.range.start.line, 10);
+      assert.equal(privileged.codeDescription?.href, 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline');
     });
   });
 

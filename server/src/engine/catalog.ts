@@ -27,7 +27,8 @@ interface ParameterFile {
 interface DetailsFile {
   source?: JsonValue;
   warn?: JsonValue;
-  templateInfo: { sourceType: 'PublicURL'; url: string };
+  /** `PublicURL`: a template in Azure's store, run by the Azure Policy add-on. `PodSecurityAdmission`: a PSA check, run by the API server. */
+  templateInfo: { sourceType: 'PublicURL' | 'PodSecurityAdmission'; url: string };
   apiGroups: JsonValue;
   kinds: JsonValue;
   namespaces?: JsonValue;
@@ -41,7 +42,7 @@ interface DefinitionFile {
   name: string;
   properties: {
     displayName: string;
-    metadata: { version: string };
+    metadata: { version: string; aksPolicyDocsUrl?: string };
     version: string;
     versions?: string[];
     parameters: Record<string, ParameterFile>;
@@ -93,6 +94,8 @@ export interface PolicyDefinition {
   effect: string;
   details: DetailsFile;
   template: ConstraintTemplate;
+  /** The page findings link to: the Azure portal's, or `metadata.aksPolicyDocsUrl` for a definition that is not Azure's. */
+  docsUrl: string;
 }
 
 export interface InitiativeMember {
@@ -221,12 +224,15 @@ export function loadCatalog(policiesDir: string = findPoliciesDir()): PolicyCata
   return { initiatives, definitions };
 }
 
+/** The JSON files of `dir` and of its subfolders (e.g. definitions/pss/), sorted by name. */
 function jsonFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => join(dir, name));
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) => {
+      if (entry.isDirectory()) return jsonFiles(join(dir, entry.name));
+      return entry.name.endsWith('.json') ? [join(dir, entry.name)] : [];
+    });
 }
 
 function readJson(file: string): unknown {
@@ -276,7 +282,7 @@ function loadDefinition(file: string, json: DefinitionFile, ajv: Ajv, problems: 
   if (!template) problems.push(`${file}: no registered constraint template has the store URL ${details.templateInfo.url}.`);
   if (!template || problems.length > count) return undefined;
   const name = basename(file, '.json').split('@')[0];
-  const definition: PolicyDefinition = { guid, file, name, displayName: properties.displayName, version: properties.version, parameters, effect, details, template };
+  const definition: PolicyDefinition = { guid, file, name, displayName: properties.displayName, version: properties.version, parameters, effect, details, template, docsUrl: properties.metadata.aksPolicyDocsUrl ?? docsUrl(guid) };
   // Azure would not accept an assignment whose effect is not an effect, so neither do we.
   const defaultEffect = evaluate(effect, defaultsOf(parameters));
   if (parseEffect(defaultEffect) === undefined) problems.push(`${file}: policyRule.then.effect gives ${describe(defaultEffect)}, not an effect.`);
@@ -655,10 +661,12 @@ function resolveMember(
   const read = (value: JsonValue | undefined): JsonValue | undefined => (value === undefined ? undefined : evaluate(value, scope));
   const effect = parseEffect(evaluate(definition.effect, scope));
   if (!effect) problems.push(`${member.referenceId}: its effect is not audit, deny or disabled; using audit.`);
+  const excludedNamespaces = stringsOf(read(details.excludedNamespaces));
   const match: ConstraintMatch = {
     kinds: [{ apiGroups: stringsOf(read(details.apiGroups)), kinds: stringsOf(read(details.kinds)) }],
     namespaces: stringsOf(read(details.namespaces)),
-    excludedNamespaces: withAlwaysExcluded(stringsOf(read(details.excludedNamespaces))),
+    // The system namespaces are the Azure Policy add-on's own exclusion; Pod Security Admission exempts none by itself.
+    excludedNamespaces: details.templateInfo.sourceType === 'PublicURL' ? withAlwaysExcluded(excludedNamespaces) : excludedNamespaces,
     labelSelector: toLabelSelector(read(details.labelSelector)),
   };
   const source = read(details.source);
@@ -668,7 +676,7 @@ function resolveMember(
     definitionId: definition.guid,
     displayName: definition.displayName,
     version: definition.version,
-    docsUrl: docsUrl(definition.guid),
+    docsUrl: definition.docsUrl,
     template: definition.template,
     effect: effect ?? 'audit',
     parameters: details.values ? evaluateObject(withoutUnassigned(details.values, unassigned), scope) : {},
@@ -757,7 +765,7 @@ export function catalogResult(catalog: PolicyCatalog): CatalogResult {
         displayName: definition.displayName,
         version: definition.version,
         template: definition.template.name,
-        docsUrl: docsUrl(definition.guid),
+        docsUrl: definition.docsUrl,
       })),
     })),
   };

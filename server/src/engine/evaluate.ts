@@ -23,7 +23,7 @@ export interface Finding {
   displayName: string;
   docsUrl: string;
   effect: 'audit' | 'deny';
-  /** The cluster's message with Gatekeeper's prefix, plus a note for workloads. */
+  /** The cluster's message with the template's prefix (Gatekeeper's by default), plus a note for workloads. */
   message: string;
   start: number;
   end: number;
@@ -192,7 +192,7 @@ function buildFinding(
     displayName: constraint.displayName,
     docsUrl: constraint.docsUrl,
     effect,
-    message: `[azurepolicy-${constraint.template.name}] ${message}${workloadNote(admission, constraint, effect)}`,
+    message: `${constraint.template.messagePrefix ?? `[azurepolicy-${constraint.template.name}] `}${message}${workloadNote(admission, constraint, effect)}`,
     start,
     end,
     fixes: culprit ? sourceFixes(admission, culprit.fixes ?? []) : [],

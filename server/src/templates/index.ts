@@ -47,6 +47,7 @@ import { k8sazurev4hostfilesystem } from './k8sazurev4hostfilesystem';
 import { k8sazurev4hostnetworkingports } from './k8sazurev4hostnetworkingports';
 import { k8sazurev4noprivilegeescalation } from './k8sazurev4noprivilegeescalation';
 import { k8sazurev4procmount } from './k8sazurev4procmount';
+import { pssChecks } from './pss/index';
 import type { ConstraintTemplate } from './types';
 
 export interface TemplateRegistry {
@@ -126,6 +127,8 @@ const registry = createTemplateRegistry([
   k8sazurev2disallowedbadpoddisruptionbudgets,
   k8sazurev2requireingresshost,
   k8sazurev1uniqueserviceselector,
+  // The Pod Security Standards checks (pss-<check id>), listed in pss/index.ts.
+  ...pssChecks,
 ]);
 
 export const builtinTemplates: readonly ConstraintTemplate[] = registry.templates;

@@ -65,6 +65,8 @@ export interface ConstraintTemplate {
   kind: string;
   /** The store URL that Azure's built-in definitions name in `templateInfo.url`. */
   storeUrl: string;
+  /** Printed before each message; Gatekeeper's `[azurepolicy-<name>] ` when absent (Pod Security Admission prints none). */
+  messagePrefix?: string;
   /**
    * The template reads `review.inventory`, as a Gatekeeper template that reads `data.inventory` does. Its
    * verdicts then depend on the other documents, so the engine builds the inventory and keys the cache on it.

@@ -15,12 +15,15 @@ import type { ActiveConstraint, ResolvedPolicy } from '../../../server/src/engin
 import { isObject, type JsonObject, type JsonValue } from '../../../server/src/json';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../../../server/src/settings';
 import { templateByStoreUrl } from '../../../server/src/templates/index';
+import { pssChecks } from '../../../server/src/templates/pss/index';
 
 const policiesDir = join(__dirname, '..', '..', '..', 'policies');
 const catalog = loadCatalog(policiesDir);
 
 const BASELINE = 'a8640138-9b0a-4a28-b8cb-1666c838647d';
 const RESTRICTED = '42b8ef37-b724-4e24-bbc8-7a7708edfe00';
+const PSS_BASELINE = 'c41c74c5-9cdb-5427-be84-2ad013f909d6';
+const PSS_RESTRICTED = 'fdd161a7-c419-5682-95d3-d22f83893385';
 const CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE'];
 const DEFAULT_EXCLUDED = ['kube-system', 'gatekeeper-system', 'azure-arc', 'azure-extensions-usage-system'];
 const GROUP_IDS = { rule: 'MustRunAs', ranges: [{ min: 1, max: 65535 }] };
@@ -45,8 +48,9 @@ function readJsonObject(file: string): JsonObject {
   return json;
 }
 
+/** The JSON files of a policies/ folder and of its subfolders (definitions/pss/). */
 function filesIn(folder: string): string[] {
-  return readdirSync(join(policiesDir, folder))
+  return readdirSync(join(policiesDir, folder), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.json'))
     .map((name) => join(policiesDir, folder, name));
 }
@@ -54,9 +58,9 @@ function filesIn(folder: string): string[] {
 describe('policy files and schemas', () => {
   const schemas = compilePolicySchemas(policiesDir);
 
-  it('has the definitions and the 2 initiatives', () => {
-    assert.ok(filesIn('definitions').length >= 9);
-    assert.deepEqual(filesIn('initiatives').map((file) => file.slice(file.lastIndexOf('/') + 1)).sort(), ['baseline.json', 'restricted.json']);
+  it('has the definitions and the 4 initiatives', () => {
+    assert.ok(filesIn('definitions').length >= 9 + 19);
+    assert.deepEqual(filesIn('initiatives').map((file) => file.slice(file.lastIndexOf('/') + 1)).sort(), ['baseline.json', 'pss-baseline.json', 'pss-restricted.json', 'restricted.json']);
   });
 
   it('validates every definition against the definition schema', () => {
@@ -86,6 +90,18 @@ describe('policy files and schemas', () => {
       breakIt(field(json, 'properties'));
       assert.equal(schemas.validateDefinition(json), false, what);
     }
+  });
+
+  it('takes a Pod Security Admission templateInfo only with the source of a check', () => {
+    const pssDefinition = () => readJsonObject(join(policiesDir, 'definitions', 'pss', 'pss-privileged.json'));
+    const templateInfo = (json: JsonObject) => field(json, 'properties', 'policyRule', 'then', 'details', 'templateInfo');
+    assert.equal(schemas.validateDefinition(pssDefinition()), true);
+    const storeUrl = pssDefinition();
+    Object.assign(templateInfo(storeUrl), { url: 'https://store.policy.core.windows.net/kubernetes/container-no-privilege/v2/template.yaml' });
+    assert.equal(schemas.validateDefinition(storeUrl), false, 'a store URL with sourceType PodSecurityAdmission');
+    const publicUrl = pssDefinition();
+    Object.assign(templateInfo(publicUrl), { sourceType: 'PublicURL' });
+    assert.equal(schemas.validateDefinition(publicUrl), false, 'a check source with sourceType PublicURL');
   });
 
   it('rejects typical typos in an initiative', () => {
@@ -158,12 +174,14 @@ describe('loadCatalog', () => {
 
   it('finds policies/ from its own folder by default', () => {
     assert.equal(findPoliciesDir(), policiesDir);
-    assert.equal(loadCatalog().initiatives.length, 2);
+    assert.equal(loadCatalog().initiatives.length, 4);
   });
 
-  it('loads both initiatives and every definition file', () => {
+  it('loads the four initiatives and every definition file', () => {
     assert.deepEqual(catalog.initiatives.map((initiative) => [initiative.alias, initiative.guid, initiative.version, initiative.members.length]), [
       ['baseline', BASELINE, '1.4.0', 5],
+      ['pss-baseline', PSS_BASELINE, '1.37.0', 12],
+      ['pss-restricted', PSS_RESTRICTED, '1.37.0', 15],
       ['restricted', RESTRICTED, '2.5.0', 8],
     ]);
     assert.equal(catalog.definitions.length, filesIn('definitions').length);
@@ -454,6 +472,46 @@ describe('resolvePolicy: Restricted with the default settings', () => {
   });
 });
 
+describe('resolvePolicy: the Pod Security Standards profiles', () => {
+  const baseline = resolve({ initiative: 'pss-baseline' });
+  const restricted = resolve({ initiative: 'pss-restricted' });
+  const templates = (policy: ResolvedPolicy) => policy.constraints.map((constraint) => [constraint.referenceId, constraint.template.name]);
+
+  it('compose the levels as PSA does: restricted is baseline minus the checks it replaces, plus its own', () => {
+    assert.deepEqual(baseline.problems, []);
+    assert.deepEqual(restricted.problems, []);
+    const replaced = new Set(pssChecks.flatMap((check) => check.overrides));
+    const baselineChecks = pssChecks.filter((check) => check.level === 'baseline');
+    const restrictedChecks = [...baselineChecks.filter((check) => !replaced.has(check.checkId)), ...pssChecks.filter((check) => check.level === 'restricted')];
+    assert.deepEqual(templates(baseline), baselineChecks.map((check) => [check.checkId, check.name]));
+    assert.deepEqual(templates(restricted), restrictedChecks.map((check) => [check.checkId, check.name]));
+    assert.deepEqual([...replaced].sort(), ['capabilities_baseline', 'hostPathVolumes', 'procMount', 'seccompProfile_baseline']);
+  });
+
+  it('judge Pods in every namespace, kube-system included, and link to the standard', () => {
+    for (const constraint of [...baseline.constraints, ...restricted.constraints]) {
+      assert.deepEqual(constraint.match, { kinds: [{ apiGroups: [''], kinds: ['Pod'] }], namespaces: [], excludedNamespaces: [], labelSelector: {} });
+      assert.equal(constraint.version, '1.37.0');
+      assert.equal(constraint.source, 'Original');
+      assert.match(constraint.docsUrl, /^https:\/\/kubernetes\.io\/docs\/concepts\/security\/pod-security-standards\/#(baseline|restricted)$/);
+    }
+    assert.equal(member(restricted, 'privileged').docsUrl.endsWith('#baseline'), true);
+    assert.equal(member(restricted, 'runAsNonRoot').docsUrl.endsWith('#restricted'), true);
+  });
+
+  it('take the effect, namespaces and exemptNamespaces, and not the Azure exclusions', () => {
+    const policy = resolve({ initiative: 'PSS-Restricted', effect: 'deny', excludedNamespaces: ['legacy'], namespaces: ['prod', 'team-*'], parameters: { exemptNamespaces: ['ci'] } });
+    assert.deepEqual(policy.problems, []);
+    assert.equal(policy.effect, 'deny');
+    for (const constraint of policy.constraints) {
+      assert.equal(constraint.effect, 'deny');
+      assert.deepEqual(constraint.match.namespaces, ['prod', 'team-*']);
+      assert.deepEqual(constraint.match.excludedNamespaces, ['ci']);
+      assert.deepEqual(constraint.parameters, {});
+    }
+  });
+});
+
 describe('resolvePolicy: choosing the initiative', () => {
   it('accepts the alias in any case, the GUID and the resource id', () => {
     for (const initiative of ['RESTRICTED', ` ${RESTRICTED} `, `/providers/Microsoft.Authorization/policySetDefinitions/${RESTRICTED}`]) {
@@ -466,7 +524,7 @@ describe('resolvePolicy: choosing the initiative', () => {
   it('falls back to baseline for an unknown initiative, and says so', () => {
     const policy = resolve({ initiative: 'strict' });
     assert.equal(policy.initiative.id, BASELINE);
-    assert.deepEqual(policy.problems, ['aksPolicy.initiative: no initiative is called "strict" (known: baseline, restricted, or a GUID); using "baseline".']);
+    assert.deepEqual(policy.problems, ['aksPolicy.initiative: no initiative is called "strict" (known: baseline, pss-baseline, pss-restricted, restricted, or a GUID); using "baseline".']);
   });
 });
 
@@ -602,10 +660,12 @@ describe('resolvePolicy: per-policy overrides', () => {
 });
 
 describe('catalogResult', () => {
-  it('lists both initiatives with their members, templates and documentation', () => {
+  it('lists the initiatives with their members, templates and documentation', () => {
     const result = catalogResult(catalog);
     assert.deepEqual(result.initiatives.map(({ id, alias, version, members }) => [id, alias, version, members.length]), [
       [BASELINE, 'baseline', '1.4.0', 5],
+      [PSS_BASELINE, 'pss-baseline', '1.37.0', 12],
+      [PSS_RESTRICTED, 'pss-restricted', '1.37.0', 15],
       [RESTRICTED, 'restricted', '2.5.0', 8],
     ]);
     assert.deepEqual(result.initiatives[0].members[4], {

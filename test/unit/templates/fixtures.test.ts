@@ -25,8 +25,8 @@ const OPTIONS = { defaultNamespace: 'default', allowSuppressions: true };
 const catalog = loadCatalog();
 
 /**
- * The template's constraint under Deny: as Baseline (or else Restricted) assigns it, or else its definition
- * assigned on its own with its defaults; `parameters.json` replaces the constraint's parameters.
+ * The template's constraint under Deny: as Baseline (or else Restricted, or a Pod Security Standards profile) assigns
+ * it, or else its definition assigned on its own with its defaults; `parameters.json` replaces the constraint's parameters.
  */
 function policyFor(template: string): ResolvedPolicy {
   const parametersFile = join(FIXTURES, template, 'parameters.json');
@@ -35,7 +35,7 @@ function policyFor(template: string): ResolvedPolicy {
     effect: 'deny',
     parameters: existsSync(parametersFile) ? (JSON.parse(readFileSync(parametersFile, 'utf8')) as JsonObject) : constraint.parameters,
   });
-  for (const initiative of ['baseline', 'restricted']) {
+  for (const initiative of ['baseline', 'restricted', 'pss-baseline', 'pss-restricted']) {
     const policy = resolvePolicy(catalog, { ...DEFAULT_SETTINGS, initiative, effect: 'deny' });
     const constraint = policy.constraints.find((candidate) => candidate.template.name === template);
     if (constraint) return { ...policy, constraints: [withParameters(constraint)] };

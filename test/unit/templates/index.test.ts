@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinTemplates, createTemplateRegistry, templateByName, templateByStoreUrl } from '../../../server/src/templates/index';
+import { pssChecks } from '../../../server/src/templates/pss/index';
 import type { ConstraintTemplate } from '../../../server/src/templates/types';
 
 const STORE = 'https://store.policy.core.windows.net/kubernetes/';
@@ -18,7 +19,23 @@ describe('template registry', () => {
       ['k8sazurev3allowedusersgroups', 'K8sAzureV3AllowedUsersGroups', 'allowed-users-groups/v3/template.yaml'],
       ['k8sazurev3allowedseccomp', 'K8sAzureV3AllowedSeccomp', 'allowed-seccomp-profiles/v3/template.yaml'],
     ]);
-    assert.ok(builtinTemplates.every((template) => template.storeUrl.startsWith(STORE)));
+  });
+
+  it('holds the 19 Pod Security Standards checks, named pss-<check id>, with PSA messages that carry no Gatekeeper prefix', () => {
+    const pss = builtinTemplates.filter((template) => template.name.startsWith('pss-'));
+    assert.deepEqual(pss, [...pssChecks]);
+    assert.equal(pss.length, 19);
+    for (const check of pssChecks) {
+      assert.equal(check.name, `pss-${check.checkId}`);
+      assert.equal(check.messagePrefix, '');
+      assert.match(check.storeUrl, /^https:\/\/github\.com\/kubernetes\/pod-security-admission\/blob\/[0-9a-f]{40}\/policy\/check_\w+\.go$/);
+      // PSA lets only restricted checks replace baseline ones.
+      for (const replaced of check.overrides) {
+        assert.equal(check.level, 'restricted');
+        assert.equal(pssChecks.find((candidate) => candidate.checkId === replaced)?.level, 'baseline');
+      }
+    }
+    assert.ok(builtinTemplates.every((template) => template.storeUrl.startsWith(STORE) || template.name.startsWith('pss-')));
   });
 
   it('finds templates by name and by store URL', () => {
