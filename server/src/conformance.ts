@@ -4,12 +4,14 @@ import { assignDefinition, loadCatalog, type PolicyDefinition } from './engine/c
 import type { ResolvedPolicy } from './engine/types';
 import type { JsonValue } from './json';
 import { FileAnalyzer } from './model/cache';
+import { findPsaTestdata, runPsaConformance } from './psaConformance';
 
 /**
  * Conformance against Microsoft's example pods: for every versioned template in an azure-policy
  * reference folder, each scenario's `good/` manifests must be allowed and its `violations/` denied,
  * with the scenario's `policy_parameters.json` assigned to the definition that uses the template.
- * usage: node dist/conformance.js <reference folder containing templates/>
+ * A pod-security-admission corpus is judged by psaConformance.ts instead.
+ * usage: node dist/conformance.js <reference folder containing templates/ | pod-security-admission corpus folder>
  */
 const STORE = 'https://store.policy.core.windows.net/kubernetes';
 
@@ -74,7 +76,7 @@ function checkTemplate(root: string, store: string, version: string, definition:
 function main(args: string[]): number {
   const folder = args[0];
   if (!folder) {
-    process.stderr.write('usage: conformance <azure-policy reference folder (containing templates/)>\n');
+    process.stderr.write('usage: conformance <azure-policy reference folder (containing templates/) | pod-security-admission corpus folder>\n');
     return 2;
   }
   const root = existsSync(join(folder, 'templates')) ? join(folder, 'templates') : folder;
@@ -83,6 +85,8 @@ function main(args: string[]): number {
     return 2;
   }
   const catalog = loadCatalog();
+  const psaTestdata = findPsaTestdata(folder);
+  if (psaTestdata) return runPsaConformance(psaTestdata, catalog, basename(folder));
   const rows: TemplateRow[] = [];
   for (const store of listDirs(root)) {
     for (const version of listDirs(join(root, store))) {
