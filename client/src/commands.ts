@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import {
   FixAllKind,
   type ActiveConstraintsResult,
+  type CatalogDefinition,
   type CatalogInitiative,
-  type CatalogMember,
   type CatalogResult,
   type CheckWorkspaceResult,
 } from '../../server/src/protocol';
@@ -167,28 +167,44 @@ async function showActiveConstraints(server: PolicyServer, view: ConstraintsView
 
 // Enable or Disable a Policy
 
-interface MemberItem extends vscode.QuickPickItem {
-  member: CatalogMember;
+/** A policy the toggle can switch: a member of the initiative, or a built-in definition assigned beside it. */
+interface Switchable {
+  /** The `aksPolicy.policies` key. */
+  key: string;
+  displayName: string;
+  template: string;
+  member: boolean;
 }
 
-/** Switches a policy between disabled and the initiative's effect; returns the effect it now runs with. */
+interface SwitchableItem extends vscode.QuickPickItem {
+  policy?: Switchable;
+}
+
+/**
+ * Switches a policy: a member between disabled and the initiative's effect; a single built-in definition
+ * between assigned (with the initiative's effect) and disabled. Returns the effect it now runs with.
+ */
 async function togglePolicy(server: PolicyServer, referenceId: unknown, state: unknown): Promise<Effect | undefined> {
   const wanted = toggleState(state);
   const scope = activeDocumentUri();
   const settings = readSettings(scope);
-  const { initiatives } = await server.catalog();
+  const { initiatives, definitions } = await server.catalog();
   const initiative = findInitiative(initiatives, settings.initiative);
-  if (!initiative) throw new Error(`The initiative '${settings.initiative}' is not known. Known: ${knownNames(initiatives)}.`);
-  const member = referenceId === undefined ? await pickMember(initiative, settings) : memberNamed(initiative, referenceId);
-  if (!member) return undefined;
+  if (!initiative && settings.initiative.toLowerCase() !== 'none') throw new Error(`The initiative '${settings.initiative}' is not known. Known: ${knownNames(initiatives)}.`);
+  const choices = switchables(initiative, definitions);
+  const policy = referenceId === undefined ? await pickPolicy(initiative, choices, settings) : policyNamed(choices, referenceId);
+  if (!policy) return undefined;
 
-  const disable = wanted === undefined ? memberEffect(settings, member.referenceId) !== 'disabled' : wanted === 'disabled';
-  await writePolicyEffect(member.referenceId, disable ? 'disabled' : undefined, scope);
-  const effect = memberEffect(readSettings(scope), member.referenceId);
+  const current = policyEffect(settings, policy);
+  const disable = wanted === undefined ? current !== 'disabled' : wanted === 'disabled';
+  // A member without an override runs with the initiative's effect; a single definition needs one to be assigned.
+  const enabled = policy.member ? undefined : settings.effect === 'disabled' ? 'audit' : settings.effect;
+  await writePolicyEffect(policy.key, disable ? 'disabled' : enabled, scope);
+  const effect = policyEffect(readSettings(scope), policy);
   if (!disable && effect === 'disabled') {
     // Settings merge across levels: an override elsewhere (or the initiative's effect) still wins.
-    const source = disablingSource(member.referenceId, scope);
-    void vscode.window.showWarningMessage(`AKS Policy: ${member.referenceId} is still disabled${source ? ` by ${source}` : ''}.`);
+    const source = disablingSource(policy.key, scope);
+    void vscode.window.showWarningMessage(`AKS Policy: ${policy.key} is still disabled${source ? ` by ${source}` : ''}.`);
   }
   return effect;
 }
@@ -198,35 +214,55 @@ function toggleState(state: unknown): 'enabled' | 'disabled' | undefined {
   throw new Error(`Enable or Disable a Policy takes 'enabled' or 'disabled' as its second argument, not ${kindOf(state)}.`);
 }
 
-function memberNamed(initiative: CatalogInitiative, referenceId: unknown): CatalogMember {
-  if (typeof referenceId !== 'string') throw new Error(`Enable or Disable a Policy takes a policy reference id, not ${kindOf(referenceId)}.`);
-  const lower = referenceId.toLowerCase();
-  const member =
-    initiative.members.find((m) => m.referenceId === referenceId) ?? initiative.members.find((m) => m.referenceId.toLowerCase() === lower);
-  if (!member) {
-    const known = initiative.members.map((m) => m.referenceId).join(', ');
-    throw new Error(`'${referenceId}' is not a policy of ${initiative.displayName}. Its policies: ${known}.`);
-  }
-  return member;
+function switchables(initiative: CatalogInitiative | undefined, definitions: readonly CatalogDefinition[]): Switchable[] {
+  const members = (initiative?.members ?? []).map((m) => ({ key: m.referenceId, displayName: m.displayName, template: m.template, member: true }));
+  const memberIds = new Set(initiative?.members.map((m) => m.definitionId));
+  const others = definitions
+    .filter((d) => !memberIds.has(d.definitionId))
+    .map((d) => ({ key: d.name, displayName: d.displayName, template: d.template, member: false }));
+  return [...members, ...others];
 }
 
-async function pickMember(initiative: CatalogInitiative, settings: ClientSettings): Promise<CatalogMember | undefined> {
-  const items: MemberItem[] = initiative.members.map((member) => {
-    const effect = memberEffect(settings, member.referenceId);
+/** A single definition that is not in `aksPolicy.policies` is not assigned: it counts as disabled. */
+function policyEffect(settings: ClientSettings, policy: Switchable): Effect {
+  if (!policy.member && !Object.hasOwn(settings.policies, policy.key)) return 'disabled';
+  return memberEffect(settings, policy.key);
+}
+
+function policyNamed(choices: readonly Switchable[], referenceId: unknown): Switchable {
+  if (typeof referenceId !== 'string') throw new Error(`Enable or Disable a Policy takes a policy reference id or a definition name, not ${kindOf(referenceId)}.`);
+  const lower = referenceId.toLowerCase();
+  const policy = choices.find((c) => c.key === referenceId) ?? choices.find((c) => c.key.toLowerCase() === lower);
+  if (!policy) {
+    const known = choices.filter((c) => c.member).map((c) => c.key).join(', ');
+    throw new Error(`'${referenceId}' is neither a policy of the initiative (${known || 'none'}) nor a built-in definition.`);
+  }
+  return policy;
+}
+
+async function pickPolicy(initiative: CatalogInitiative | undefined, choices: readonly Switchable[], settings: ClientSettings): Promise<Switchable | undefined> {
+  const item = (policy: Switchable): SwitchableItem => {
+    const effect = policyEffect(settings, policy);
     return {
-      label: `${effect === 'disabled' ? '$(circle-slash)' : '$(shield)'} ${member.displayName}`,
-      description: effect,
-      detail: `${member.referenceId} · ${member.template}`,
-      member,
+      label: `${effect === 'disabled' ? '$(circle-slash)' : '$(shield)'} ${policy.displayName}`,
+      description: policy.member ? effect : effect === 'disabled' ? 'not assigned' : `assigned alone · ${effect}`,
+      detail: `${policy.key} · ${policy.template}`,
+      policy,
     };
-  });
+  };
+  const items: SwitchableItem[] = [
+    { label: initiative ? initiative.displayName : 'No initiative', kind: vscode.QuickPickItemKind.Separator },
+    ...choices.filter((c) => c.member).map(item),
+    { label: 'Built-in definitions, assigned on their own', kind: vscode.QuickPickItemKind.Separator },
+    ...choices.filter((c) => !c.member).map(item),
+  ];
   const picked = await vscode.window.showQuickPick(items, {
-    title: `AKS Policy: Enable or Disable a Policy of ${initiative.displayName}`,
+    title: 'AKS Policy: Enable or Disable a Policy',
     placeHolder: 'A disabled policy goes back to the initiative effect; any other is disabled',
     matchOnDescription: true,
     matchOnDetail: true,
   });
-  return picked?.member;
+  return picked?.policy;
 }
 
 // Fix All in File

@@ -25,8 +25,21 @@ export interface CatalogInitiative {
   members: CatalogMember[];
 }
 
+/** A built-in definition that `aksPolicy.policies["<name>"]` can assign on its own, beside the initiative. */
+export interface CatalogDefinition {
+  /** The key for `aksPolicy.policies`: the definition's file name, e.g. `ContainerAllowedImages`. */
+  name: string;
+  definitionId: string;
+  displayName: string;
+  version: string;
+  template: string;
+  docsUrl: string;
+}
+
 export interface CatalogResult {
   initiatives: CatalogInitiative[];
+  /** Every built-in definition, newest version of each. */
+  definitions: CatalogDefinition[];
 }
 
 /** `aksPolicy/activeConstraints`: what is in force for a document (or the workspace when `uri` is omitted). */
