@@ -768,5 +768,19 @@ export function catalogResult(catalog: PolicyCatalog): CatalogResult {
         docsUrl: definition.docsUrl,
       })),
     })),
+    definitions: newestDefinitions(catalog).map((definition) => ({
+      name: basename(definition.file, '.json').replace(/@.*$/, ''),
+      definitionId: definition.guid,
+      displayName: definition.displayName,
+      version: definition.version,
+      template: definition.template.name,
+      docsUrl: docsUrl(definition.guid),
+    })),
   };
+}
+
+/** One definition per GUID, the newest stored version, as Azure serves a definition assigned on its own. */
+function newestDefinitions(catalog: PolicyCatalog): PolicyDefinition[] {
+  const guids = [...new Set(catalog.definitions.map((definition) => definition.guid))];
+  return guids.flatMap((guid) => newestOf(catalog.definitions.filter((definition) => definition.guid === guid)) ?? []);
 }
