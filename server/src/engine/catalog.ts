@@ -774,7 +774,7 @@ export function catalogResult(catalog: PolicyCatalog): CatalogResult {
       displayName: definition.displayName,
       version: definition.version,
       template: definition.template.name,
-      docsUrl: docsUrl(definition.guid),
+      docsUrl: definition.docsUrl,
     })),
   };
 }
