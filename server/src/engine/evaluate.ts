@@ -4,7 +4,7 @@ import { culpritSpan, locate, locateDeepest, nodeSpan } from '../model/locate';
 import type { ParsedDocument } from '../model/parse';
 import { findResources, type Resource } from '../model/resources';
 import type { Culprit, FixOperation, FixProposal, InventoryObject, Review } from '../templates/types';
-import { matchesConstraint } from './match';
+import { matchesConstraint, targetOf } from './match';
 import { lineOf, lineStartsOf } from '../model/lines';
 import { findSuppressions, type Suppression } from './suppress';
 import type { ActiveConstraint, ResolvedPolicy } from './types';
@@ -167,13 +167,7 @@ export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy,
 }
 
 function appliesTo(constraint: ActiveConstraint, admission: AdmissionObject): boolean {
-  const { review } = admission;
-  const metadata = review.object.metadata;
-  const labels: Record<string, string> = {};
-  if (metadata && typeof metadata === 'object' && !Array.isArray(metadata) && metadata.labels && typeof metadata.labels === 'object' && !Array.isArray(metadata.labels)) {
-    for (const [key, value] of Object.entries(metadata.labels)) labels[key] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return matchesConstraint(constraint.match, { group: review.kind.group, kind: review.kind.kind, namespace: review.namespace, labels });
+  return matchesConstraint(constraint.match, targetOf(admission.review));
 }
 
 function buildFinding(
