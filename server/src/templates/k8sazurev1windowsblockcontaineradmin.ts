@@ -1,6 +1,18 @@
 import { getPath } from '../json';
 import type { Path } from '../json';
-import { checkedContainers, containerField, culpritAt, fixIfApplicable, isNanoServerImage, isTruthy, isWindowsPod, sprintf, storeUrl, ViolationSet, windowsUserName } from './common';
+import {
+  checkedContainers,
+  containerField,
+  culpritAt,
+  fixIfApplicable,
+  isNanoServerImage,
+  isTruthy,
+  isWindowsPod,
+  sprintf,
+  storeUrl,
+  ViolationSet,
+  windowsUserName,
+} from './common';
 import type { InputContainer } from './common';
 import type { ConstraintTemplate, Review } from './types';
 

@@ -1,6 +1,20 @@
 import { getPath } from '../json';
 import type { JsonValue } from '../json';
-import { checkedContainers, containerField, culpritAt, elementsOf, fixIfApplicable, isNanoServerImage, isTruthy, isWindowsPod, regoEquals, sprintf, storeUrl, ViolationSet, windowsUserName } from './common';
+import {
+  checkedContainers,
+  containerField,
+  culpritAt,
+  elementsOf,
+  fixIfApplicable,
+  isNanoServerImage,
+  isTruthy,
+  isWindowsPod,
+  regoEquals,
+  sprintf,
+  storeUrl,
+  ViolationSet,
+  windowsUserName,
+} from './common';
 import type { ConstraintTemplate } from './types';
 
 const DOMAIN_WILDCARD = '\\*';

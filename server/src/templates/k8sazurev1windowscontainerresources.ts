@@ -1,13 +1,19 @@
 import { getPath, isObject } from '../json';
 import type { JsonValue, Path } from '../json';
 import { checkedContainers, containerField, culpritAt, fixIfApplicable, isTruthy, isWindowsPod, regoEquals, sprintf, storeUrl, ViolationSet } from './common';
-import type { ConstraintTemplate, Culprit } from './types';
 import { servedResourceList } from './quantity';
+import type { ConstraintTemplate, Culprit, FixProposal, Review } from './types';
 
 const RESOURCE_NAMES = ['cpu', 'memory'];
 
 function quantityIn(list: JsonValue | undefined, name: string): JsonValue | undefined {
   return isObject(list) ? list[name] : undefined;
+}
+
+/** Copies a quantity as written to `path`; none when there is nothing to copy. Not preferred: it caps the container or reserves more. */
+function copyFix(review: Review, title: string, path: Path, quantity: JsonValue | undefined): FixProposal | undefined {
+  if (quantity === undefined || quantity === null) return undefined;
+  return fixIfApplicable(review.object, `${title}, ${String(quantity)}`, false, [{ op: 'set', path, value: quantity }]);
 }
 
 /**
@@ -37,10 +43,9 @@ export const k8sazurev1windowscontainerresources: ConstraintTemplate = {
       if (missingMessage !== undefined) {
         const fallback = writtenLimits !== undefined ? limitsPath : [...container.path, 'name'];
         for (const resource of missing) {
-          // Limits equal to the requests keep what the scheduler already reserves; they cap the container, so not preferred.
-          const request = quantityIn(writtenRequests, resource);
-          const fix = request === undefined || request === null ? undefined : fixIfApplicable(review.object, `Set the ${resource} limit to the request, ${String(request)}`, false, [{ op: 'set', path: [...limitsPath, resource], value: request }]);
-          violations.add(missingMessage, culpritAt([...limitsPath, resource], fallback, [fix]));
+          const limitPath = [...limitsPath, resource];
+          const fix = copyFix(review, `Set the ${resource} limit to the request`, limitPath, quantityIn(writtenRequests, resource));
+          violations.add(missingMessage, culpritAt(limitPath, fallback, [fix]));
         }
       }
 
@@ -49,9 +54,9 @@ export const k8sazurev1windowscontainerresources: ConstraintTemplate = {
         const request = quantityIn(requests, resource);
         const limit = quantityIn(limits, resource);
         if (request === undefined || limit === undefined || request === null || limit === null || regoEquals(request, limit)) continue;
-        const written = quantityIn(writtenLimits, resource);
-        const fix = written === undefined || written === null ? undefined : fixIfApplicable(review.object, `Set the ${resource} request to the limit, ${String(written)}`, false, [{ op: 'set', path: [...requestsPath, resource], value: written }]);
-        mismatched.push(culpritAt([...requestsPath, resource], undefined, [fix]));
+        const requestPath = [...requestsPath, resource];
+        const fix = copyFix(review, `Set the ${resource} request to the limit`, requestPath, quantityIn(writtenLimits, resource));
+        mismatched.push(culpritAt(requestPath, undefined, [fix]));
       }
       const mismatchMessage = mismatched.length > 0 ? sprintf('Container <%v> sets resource requests that do not match limits', [name]) : undefined;
       if (mismatchMessage !== undefined) for (const culprit of mismatched) violations.add(mismatchMessage, culprit);

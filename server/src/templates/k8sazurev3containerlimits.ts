@@ -13,14 +13,24 @@ interface Decimal {
 
 const DECIMAL_NUMBER = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$/;
 
+/** Decimal orders of magnitude of float64's range, outside which Go's ParseFloat errs (too large) or gives 0 (too small). */
+const LARGEST_ORDER = 309;
+const SMALLEST_ORDER = -324;
+
 /** OPA's `to_number` on a string (Go's ParseFloat syntax, decimal form); undefined where it errs. */
 function toNumber(text: string): Decimal | undefined {
   const parts = DECIMAL_NUMBER.exec(text);
   if (!parts) return undefined;
-  const [, sign = '', whole = '', fraction = '', exponent = '0'] = parts;
+  const [, sign = '', whole = '', fraction = '', exponentText = '0'] = parts;
   if (whole === '' && fraction === '') return undefined;
-  const mantissa = BigInt(`${whole}${fraction}` || '0');
-  return { mantissa: sign === '-' ? -mantissa : mantissa, exponent: Number(exponent) - fraction.length };
+  const digits = `${whole}${fraction}`.replace(/^0+/, '');
+  const exponent = Number(exponentText) - fraction.length;
+  // Bounding the exponent also keeps the powers of ten below small.
+  const order = digits.length + exponent;
+  if (digits === '' || order < SMALLEST_ORDER) return { mantissa: 0n, exponent: 0 };
+  if (order > LARGEST_ORDER) return undefined;
+  const mantissa = BigInt(digits);
+  return { mantissa: sign === '-' ? -mantissa : mantissa, exponent };
 }
 
 function numberAsDecimal(value: number): Decimal | undefined {
@@ -164,7 +174,8 @@ export const k8sazurev3containerlimits: ConstraintTemplate = {
         if (message === undefined) continue;
         const cpu = safeLimit(review, container, CPU, maximums.get(CPU));
         const memory = safeLimit(review, container, MEMORY, maximums.get(MEMORY));
-        const fix = cpu !== undefined && memory !== undefined ? setLimitsFix(review, limitsPath, { cpu, memory }, `Set the limits to the maximum allowed (cpu ${cpu}, memory ${memory})`) : undefined;
+        const title = `Set the limits to the maximum allowed (cpu ${String(cpu)}, memory ${String(memory)})`;
+        const fix = cpu !== undefined && memory !== undefined ? setLimitsFix(review, limitsPath, { cpu, memory }, title) : undefined;
         violations.add(message, culpritAt(limitsPath, namePath, [fix]));
         continue;
       }

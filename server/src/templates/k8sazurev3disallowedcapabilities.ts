@@ -1,5 +1,18 @@
 import { getPath } from '../json';
-import { checkedContainers, containerField, culpritAt, elementsOf, entriesOf, formatRegoValue, isWindowsPod, regoEquals, removeFix, sprintf, storeUrl, ViolationSet } from './common';
+import {
+  checkedContainers,
+  containerField,
+  culpritAt,
+  elementsOf,
+  entriesOf,
+  formatRegoValue,
+  isWindowsPod,
+  regoEquals,
+  removeFix,
+  sprintf,
+  storeUrl,
+  ViolationSet,
+} from './common';
 import type { ConstraintTemplate } from './types';
 
 /**

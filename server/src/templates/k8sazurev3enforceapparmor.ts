@@ -1,6 +1,19 @@
 import { getPath, isObject } from '../json';
 import type { JsonValue, Path } from '../json';
-import { checkedContainers, containerField, culpritAt, elementsOf, fixIfApplicable, isTruthy, isWindowsPod, podName, regoEquals, sprintf, storeUrl, ViolationSet } from './common';
+import {
+  checkedContainers,
+  containerField,
+  culpritAt,
+  elementsOf,
+  fixIfApplicable,
+  isTruthy,
+  isWindowsPod,
+  podName,
+  regoEquals,
+  sprintf,
+  storeUrl,
+  ViolationSet,
+} from './common';
 import type { InputContainer } from './common';
 import type { ConstraintTemplate, Review } from './types';
 
@@ -59,7 +72,7 @@ export const k8sazurev3enforceapparmor: ConstraintTemplate = {
     const violations = new ViolationSet();
     for (const container of checkedContainers(review, parameters)) {
       const name = containerField(container, 'name');
-      // The Rego builds the annotation key with sprintf, so a container without a name has no key and no profile.
+      // A container without a name gets no message (it prints the name), so it needs no key either.
       const key = sprintf(`${ANNOTATION_PREFIX}%v`, [name]);
       if (key === undefined) continue;
       const annotationPath = ['metadata', 'annotations', key];

@@ -62,9 +62,14 @@ function parseQuantity(text: string): ParsedText | undefined {
   else mantissa *= 2n ** BigInt(suffix.exponent);
   const keptText = keepsText(text, shifted, fraction, suffix);
   if (scale < NANO_SCALE && mantissa !== 0n) {
-    // Rounds away from zero: asking for a little still gets something.
-    const divisor = 10n ** BigInt(NANO_SCALE - scale);
-    mantissa = (mantissa + divisor - 1n) / divisor;
+    // Rounds away from zero: asking for a little still gets something. A shift past every digit leaves one nano,
+    // without computing a power of ten as large as the exponent someone typed.
+    const shift = NANO_SCALE - scale;
+    if (shift > mantissa.toString().length) mantissa = 1n;
+    else {
+      const divisor = 10n ** BigInt(shift);
+      mantissa = (mantissa + divisor - 1n) / divisor;
+    }
     scale = NANO_SCALE;
   }
   let format = suffix.format;
