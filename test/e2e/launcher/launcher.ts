@@ -121,7 +121,14 @@ async function run(options: LaunchOptions): Promise<number> {
     browser = await launchBrowser(profile);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     let exit!: (code: number) => void;
-    const exitCode = new Promise<number>((resolveExit) => (exit = resolveExit));
+    let crash!: (error: Error) => void;
+    const exitCode = new Promise<number>((resolveExit, reject) => {
+      exit = resolveExit;
+      crash = reject;
+    });
+    // Without these, a dead window would only end at RUN_TIMEOUT_MS.
+    page.once('crash', () => crash(new Error('the workbench page crashed')));
+    browser.once('disconnected', () => crash(new Error('Chromium went away')));
     await page.exposeFunction('codeAutomationLog', (type: unknown, message: unknown) => log.write(type, message));
     await page.exposeFunction('codeAutomationExit', (code: unknown) => exit(typeof code === 'number' ? code : 1));
     const url = workbenchUrl(server.origin, server.port, options);
