@@ -21,11 +21,21 @@ export function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+/** An alias as a title: `pss-baseline` → `PSS Baseline`; the standards' acronyms stay upper case. */
+function titleOf(alias: string): string {
+  return alias
+    .split('-')
+    .map((part) => (ACRONYMS.has(part) ? part.toUpperCase() : capitalize(part)))
+    .join(' ');
+}
+
+const ACRONYMS = new Set(['pss', 'cis', 'aks']);
+
 const SHORT_NAME_LENGTH = 24;
 
 /** A name that fits the status bar: `Baseline`, else the display name, else the setting itself, cut short. */
 export function shortInitiativeName(value: string, initiative: CatalogInitiative | undefined): string {
-  const name = initiative?.alias ? capitalize(initiative.alias) : (initiative?.displayName ?? capitalize(value));
+  const name = initiative?.alias ? titleOf(initiative.alias) : (initiative?.displayName ?? capitalize(value));
   return name.length > SHORT_NAME_LENGTH ? `${name.slice(0, SHORT_NAME_LENGTH - 1)}…` : name;
 }
 

@@ -17,7 +17,8 @@ const USAGE = `usage: aks-policy check <files or folders... | -> [options]
 Checks Kubernetes manifests against an Azure Policy for AKS initiative, as the cluster would.
 
 options:
-  --initiative baseline|restricted|<guid>   initiative to evaluate (default: settings, else baseline)
+  --initiative NAME                         initiative to evaluate: baseline, restricted, pss-baseline,
+                                            pss-restricted, or a GUID (default: settings, else baseline)
   --effect audit|deny|disabled              effect of the initiative (default: settings, else audit)
   --format text|json|sarif                  output format (default: text)
   --settings FILE                           read aksPolicy.* from this VS Code settings.json

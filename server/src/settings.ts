@@ -98,7 +98,7 @@ type Report = (key: string, problem: string, fallback: unknown) => void;
 function readInitiative(value: unknown, report: Report): string {
   if (value === undefined) return DEFAULT_SETTINGS.initiative;
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  report('initiative', `expected "baseline", "restricted" or an initiative GUID, got ${describe(value)}`, DEFAULT_SETTINGS.initiative);
+  report('initiative', `expected an initiative's short name (e.g. "baseline", "restricted", "pss-restricted") or its GUID, got ${describe(value)}`, DEFAULT_SETTINGS.initiative);
   return DEFAULT_SETTINGS.initiative;
 }
 

@@ -73,7 +73,7 @@ describe('normalizeSettings', () => {
       maxFileSize: -1,
     });
     assert.deepEqual(problems, [
-      'aksPolicy.initiative: expected "baseline", "restricted" or an initiative GUID, got 42; using "baseline".',
+      'aksPolicy.initiative: expected an initiative\'s short name (e.g. "baseline", "restricted", "pss-restricted") or its GUID, got 42; using "baseline".',
       'aksPolicy.effect: "block" is not audit, deny or disabled; using "audit".',
       'aksPolicy.excludedNamespaces: expected a list of namespace names, got "kube-system"; using ["kube-system","gatekeeper-system","azure-arc","azure-extensions-usage-system"].',
       'aksPolicy.namespaces: ignored entries that are not namespace names: 7, "Bad_Name"; using ["prod"].',

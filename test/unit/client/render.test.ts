@@ -21,6 +21,7 @@ describe('client catalog helpers', () => {
     const baseline = findInitiative(initiatives, 'baseline')!;
     assert.equal(settingValue(baseline), 'baseline');
     assert.equal(shortInitiativeName('baseline', baseline), 'Baseline');
+    assert.equal(shortInitiativeName('pss-restricted', findInitiative(initiatives, 'pss-restricted')), 'PSS Restricted');
     assert.equal(shortInitiativeName('0000-unknown-initiative-with-a-long-name', undefined).length, 24);
   });
 });
