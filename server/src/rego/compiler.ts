@@ -1,0 +1,283 @@
+import type { CallTerm, ElseClause, Literal, Module, RefTerm, Rule, RuleKind, Term, VarTerm, WithModifier } from './ast';
+import { BUILTINS } from './builtins';
+import { RegoError, type Location } from './errors';
+import { expandBody, hoistBody, LocalVarGenerator } from './rewrite';
+import { SafetyChecker } from './safety';
+import { isWildcard, termVars } from './vars';
+
+/** All definitions of one rule (or function) of a package, after resolution and the safety check. */
+export interface RuleGroup {
+  /** Package path and rule name: ['lib', 'exclude_update', 'is_update']. */
+  path: string[];
+  kind: RuleKind;
+  definitions: Rule[];
+  defaultRule?: Rule;
+  /** A function's parameter count; 0 for rules. */
+  arity: number;
+}
+
+/** A package: its rules and its sub-packages, the shape of `data` before base documents are added. */
+export interface PackageNode {
+  children: Map<string, PackageNode>;
+  rules: Map<string, RuleGroup>;
+}
+
+export interface CompiledProgram {
+  root: PackageNode;
+}
+
+/** The roots every body may read. */
+const ROOT_DOCUMENTS = new Set(['input', 'data']);
+
+/**
+ * Compiles parsed modules into a program: rules grouped by package, names resolved (a bare `foo` that names a rule
+ * of the package or an import becomes `data.pkg.foo`, calls find their function or built-in), and bodies ordered
+ * for safety. Errors are OPA's compile errors, with the place they were found.
+ */
+export function compileModules(modules: readonly Module[]): CompiledProgram {
+  const root: PackageNode = { children: new Map(), rules: new Map() };
+  const written: { rule: Rule; module: Module; group: RuleGroup }[] = [];
+  for (const module of modules) {
+    const node = packageNode(root, module.packagePath);
+    for (const rule of module.rules) written.push({ rule, module, group: addRule(node, module.packagePath, rule) });
+  }
+  // Every name is known now; resolve and check each definition against its own module's imports.
+  const resolvers = new Map(modules.map((module) => [module, new Resolver(root, module)]));
+  for (const { group } of written) {
+    group.definitions = [];
+    group.defaultRule = undefined;
+  }
+  for (const { rule, module, group } of written) {
+    const compiled = (resolvers.get(module) as Resolver).compileRule(rule);
+    if (rule.isDefault) group.defaultRule = compiled;
+    else group.definitions.push(compiled);
+  }
+  return { root };
+}
+
+function packageNode(root: PackageNode, path: readonly string[]): PackageNode {
+  let node = root;
+  for (const name of path) {
+    let child = node.children.get(name);
+    if (!child) {
+      child = { children: new Map(), rules: new Map() };
+      node.children.set(name, child);
+    }
+    node = child;
+  }
+  return node;
+}
+
+export function findRuleGroup(root: PackageNode, path: readonly string[]): RuleGroup | undefined {
+  let node = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const child = node.children.get(path[i]);
+    if (!child) return undefined;
+    node = child;
+  }
+  return node.rules.get(path[path.length - 1]);
+}
+
+/** Files the rule under its name, checking that all definitions of a name agree on what it is. */
+function addRule(node: PackageNode, packagePath: string[], rule: Rule): RuleGroup {
+  const existing = node.rules.get(rule.name);
+  const arity = rule.kind === 'function' ? rule.params.length : 0;
+  const group: RuleGroup = existing ?? { path: [...packagePath, rule.name], kind: rule.kind, definitions: [], arity };
+  if (existing) {
+    if (existing.kind !== rule.kind) {
+      throw new RegoError('rego_compile_error', `rule ${rule.name} is defined as both a ${describeKind(existing.kind)} and a ${describeKind(rule.kind)}`, rule.location);
+    }
+    if (existing.arity !== arity) throw new RegoError('rego_compile_error', `function ${rule.name} is defined with ${existing.arity} and ${arity} arguments`, rule.location);
+  }
+  if (rule.isDefault) {
+    if (group.defaultRule) throw new RegoError('rego_compile_error', `multiple default rules ${rule.name} found`, rule.location);
+    group.defaultRule = rule;
+  } else group.definitions.push(rule);
+  node.rules.set(rule.name, group);
+  return group;
+}
+
+function describeKind(kind: RuleKind): string {
+  return { complete: 'complete rule', partialSet: 'partial set rule', partialObject: 'partial object rule', function: 'function' }[kind];
+}
+
+/** Resolves the names of one module's rules against its package and imports. */
+class Resolver {
+  private readonly packageRules: ReadonlyMap<string, RuleGroup>;
+  private readonly imports = new Map<string, string[]>();
+  private readonly safety: SafetyChecker;
+  private readonly names = new LocalVarGenerator();
+
+  constructor(
+    private readonly root: PackageNode,
+    private readonly module: Module,
+  ) {
+    this.packageRules = packageNode(root, module.packagePath).rules;
+    for (const entry of module.imports) {
+      const [first] = entry.path;
+      if (first === 'future' || first === 'rego') continue;
+      if (first !== 'data' && first !== 'input') throw new RegoError('rego_compile_error', `invalid import ${entry.path.join('.')}: must begin with input or data`, entry.location);
+      this.imports.set(entry.alias ?? entry.path[entry.path.length - 1], entry.path);
+    }
+    this.safety = new SafetyChecker((call) => this.arityOf(call));
+  }
+
+  compileRule(rule: Rule): Rule {
+    const declared = new Set<string>();
+    for (const param of rule.params) termVars(param, {}, declared);
+    const globals = new Set([...declared, ...ROOT_DOCUMENTS]);
+    const compileClause = (value: Term, body: Literal[], key: Term | undefined) => {
+      const scope = new Set([...declared, ...declaredIn(body)]);
+      const expanded = expandBody(
+        body.map((literal) => this.resolveLiteral(literal, scope)),
+        this.names,
+      );
+      const resolvedBody = hoistBody(this.safety.reorderBody(expanded, globals), this.names);
+      const resolvedValue = this.resolveTerm(value, scope);
+      const resolvedKey = key && this.resolveTerm(key, scope);
+      this.safety.checkHeadSafe(resolvedKey ? [resolvedKey, resolvedValue] : [resolvedValue], resolvedBody, globals, rule.location);
+      return { value: resolvedValue, body: resolvedBody, key: resolvedKey };
+    };
+    const main = compileClause(rule.value, rule.body, rule.key);
+    const elses: ElseClause[] = rule.elses.map((clause) => {
+      const compiled = compileClause(clause.value, clause.body, undefined);
+      return { ...clause, value: compiled.value, body: compiled.body };
+    });
+    if (rule.isDefault && termVars(main.value).size > 0) throw new RegoError('rego_compile_error', `default rule ${rule.name} must have a constant value`, rule.location);
+    return { ...rule, value: main.value, key: main.key, body: main.body, elses };
+  }
+
+  private resolveLiteral(literal: Literal, scope: Set<string>): Literal {
+    const term = (inner: Term) => this.resolveTerm(inner, scope);
+    const withs = literal.withs.map((modifier) => this.resolveWith(modifier, scope));
+    const { expr } = literal;
+    switch (expr.type) {
+      case 'unify':
+      case 'assign':
+        return { ...literal, withs, expr: { ...expr, left: term(expr.left), right: term(expr.right) } };
+      case 'term':
+        return { ...literal, withs, expr: { ...expr, term: term(expr.term) } };
+      case 'some':
+        return literal;
+      case 'someIn':
+        return { ...literal, withs, expr: { ...expr, key: expr.key && term(expr.key), value: term(expr.value), collection: term(expr.collection) } };
+      case 'every': {
+        const inner = new Set([...scope, expr.value.name, ...(expr.key ? [expr.key.name] : []), ...declaredIn(expr.body)]);
+        const body = expr.body.map((bodyLiteral) => this.resolveLiteral(bodyLiteral, inner));
+        return { ...literal, withs, expr: { ...expr, domain: term(expr.domain), body } };
+      }
+    }
+  }
+
+  /** `with` replaces input or data (a base document or a rule); the target is a path, never evaluated. */
+  private resolveWith(modifier: WithModifier, scope: Set<string>): WithModifier {
+    const target = this.resolveTerm(modifier.target, new Set());
+    const head = target.type === 'ref' ? target.head : target;
+    const path = target.type === 'ref' ? target.path : [];
+    if (head.type !== 'var' || !ROOT_DOCUMENTS.has(head.name) || path.some((step) => step.type !== 'scalar' || typeof step.value !== 'string')) {
+      throw new RegoError('rego_compile_error', 'with keyword target must reference input or data with a constant path', modifier.location);
+    }
+    return { ...modifier, target, value: this.resolveTerm(modifier.value, scope) };
+  }
+
+  resolveTerm(term: Term, scope: Set<string>): Term {
+    const map = (inner: Term) => this.resolveTerm(inner, scope);
+    switch (term.type) {
+      case 'scalar':
+        return term;
+      case 'var':
+        return this.resolveVar(term, scope) ?? term;
+      case 'ref': {
+        const head = map(term.head);
+        const path = term.path.map(map);
+        return head.type === 'ref' ? { ...term, head: head.head, path: [...head.path, ...path] } : { ...term, head, path };
+      }
+      case 'array':
+      case 'set':
+        return { ...term, items: term.items.map(map) };
+      case 'object':
+        return { ...term, entries: term.entries.map(([key, value]) => [map(key), map(value)] as [Term, Term]) };
+      case 'call':
+        return this.resolveCall(term, scope);
+      case 'arrayComprehension':
+      case 'setComprehension': {
+        const inner = new Set([...scope, ...declaredIn(term.body)]);
+        return { ...term, term: this.resolveTerm(term.term, inner), body: term.body.map((literal) => this.resolveLiteral(literal, inner)) };
+      }
+      case 'objectComprehension': {
+        const inner = new Set([...scope, ...declaredIn(term.body)]);
+        return {
+          ...term,
+          key: this.resolveTerm(term.key, inner),
+          value: this.resolveTerm(term.value, inner),
+          body: term.body.map((literal) => this.resolveLiteral(literal, inner)),
+        };
+      }
+    }
+  }
+
+  /** A rule of the package or an import alias becomes a ref into data or input; locals stay variables. */
+  private resolveVar({ name, location }: VarTerm, scope: Set<string>): Term | undefined {
+    if (isWildcard(name) || scope.has(name) || ROOT_DOCUMENTS.has(name)) return undefined;
+    const imported = this.imports.get(name);
+    if (imported) return pathToTerm(imported, location);
+    if (this.packageRules.has(name)) return pathToTerm(['data', ...this.module.packagePath, name], location);
+    return undefined;
+  }
+
+  private resolveCall(call: CallTerm, scope: Set<string>): Term {
+    const args = call.args.map((arg) => this.resolveTerm(arg, scope));
+    const parts = call.operator.split('.');
+    let path: string[] | undefined;
+    const imported = this.imports.get(parts[0]);
+    if (imported && !scope.has(parts[0])) path = [...imported, ...parts.slice(1)];
+    else if (parts[0] === 'data') path = parts;
+    else if (parts.length === 1 && this.packageRules.has(parts[0])) path = ['data', ...this.module.packagePath, parts[0]];
+    if (path) {
+      const group = path[0] === 'data' ? findRuleGroup(this.root, path.slice(1)) : undefined;
+      if (!group) throw new RegoError('rego_compile_error', `undefined function ${path.join('.')}`, call.location);
+      // `f()` reads the complete rule `f() = x { … }`.
+      if (group.kind === 'complete' && args.length === 0) return pathToTerm(['data', ...group.path], call.location);
+      if (group.kind !== 'function') throw new RegoError('rego_compile_error', `${path.join('.')} is a rule, not a function`, call.location);
+      checkArity(call, path.join('.'), group.arity);
+      return { ...call, args, target: group.path };
+    }
+    const builtin = BUILTINS.get(call.operator);
+    if (!builtin) throw new RegoError('rego_compile_error', `undefined function ${call.operator}`, call.location);
+    checkArity(call, call.operator, builtin.arity);
+    return { ...call, args };
+  }
+
+  private arityOf(call: CallTerm): number {
+    if (call.target) return (findRuleGroup(this.root, call.target) as RuleGroup).arity;
+    return (BUILTINS.get(call.operator) as { arity: number }).arity;
+  }
+}
+
+/** A call takes its inputs, and optionally one more argument that receives the result. */
+function checkArity(call: CallTerm, name: string, arity: number): void {
+  if (call.args.length !== arity && call.args.length !== arity + 1) {
+    throw new RegoError('rego_compile_error', `function ${name} takes ${arity} argument${arity === 1 ? '' : 's'}, ${call.args.length} given`, call.location);
+  }
+}
+
+/** Variables a body declares for itself: `some`, `:=`, and the names bound by `some … in`. */
+function declaredIn(body: readonly Literal[]): Set<string> {
+  const declared = new Set<string>();
+  for (const { expr } of body) {
+    if (expr.type === 'some') expr.names.forEach((name) => declared.add(name));
+    else if (expr.type === 'assign') termVars(expr.left, { skipRefHeads: true }, declared);
+    else if (expr.type === 'someIn') {
+      if (expr.key) termVars(expr.key, {}, declared);
+      termVars(expr.value, {}, declared);
+    }
+  }
+  return declared;
+}
+
+function pathToTerm(path: readonly string[], location: Location): Term {
+  const head: Term = { type: 'var', name: path[0], location };
+  if (path.length === 1) return head;
+  const ref: RefTerm = { type: 'ref', head, path: path.slice(1).map((name) => ({ type: 'scalar', value: name, location })), location };
+  return ref;
+}

@@ -1,0 +1,669 @@
+import type { CallTerm, ElseClause, Expr, Literal, RefTerm, Term, WithModifier } from './ast';
+import { Bindings } from './bindings';
+import { BUILTINS, type BuiltinContext } from './builtins';
+import { findRuleGroup, type CompiledProgram, type PackageNode, type RuleGroup } from './compiler';
+import { BuiltinError, RegoError } from './errors';
+import { RegoObject, RegoSet, canonical, isCollection, valuesEqual, type Value } from './value';
+import { isWildcard, termVars } from './vars';
+
+/**
+ * Top-down evaluation of a compiled program, as OPA's topdown does it: bodies are searched depth-first with
+ * backtracking (generators), a rule's value is computed once per query and `with` context, undefined is the
+ * absence of a result (never an error), built-in errors make their call undefined, and conflicts, recursion
+ * and an exhausted step budget end the whole evaluation with a RegoError.
+ */
+
+export const DEFAULT_STEP_BUDGET = 1_000_000;
+
+export interface EvaluationRequest {
+  input?: Value;
+  /** Base documents under `data` (for Gatekeeper: `{inventory: …}`); rules of the program are added to them. */
+  data?: RegoObject;
+  /** Evaluation steps allowed (literals tried, elements iterated, calls made) before the evaluation gives up. */
+  stepBudget?: number;
+}
+
+export interface EvaluationResult {
+  /** The rule's value: undefined when the rule is undefined. */
+  value: Value | undefined;
+  steps: number;
+}
+
+/** Evaluates the rule at `path` (package path and rule name) to its value: a complete value, a set or an object. */
+export function evaluateRule(program: CompiledProgram, path: readonly string[], request: EvaluationRequest = {}): EvaluationResult {
+  const group = findRuleGroup(program.root, path);
+  if (!group) throw new RegoError('rego_compile_error', `rule ${path.join('.')} is not defined`);
+  if (group.kind === 'function') throw new RegoError('rego_compile_error', `${path.join('.')} is a function`);
+  const evaluator = new Evaluator(program, request.data ?? new RegoObject(), request.stepBudget ?? DEFAULT_STEP_BUDGET);
+  const value = evaluator.ruleValue(group, new Frame(request.input, []));
+  return { value, steps: evaluator.steps };
+}
+
+type Solution = Bindings | undefined;
+type Result = [Value, Solution];
+
+interface DataOverride {
+  path: string[];
+  value: Value;
+}
+
+/** A computed value, or the fact that it is undefined, in a cache. */
+interface Memo {
+  value: Value | undefined;
+}
+
+/** The documents an expression sees. `with` makes a new frame, and a new frame has its own caches. */
+class Frame {
+  readonly rules = new Map<string, Memo>();
+  readonly functions = new Map<string, Memo>();
+  readonly inProgress = new Set<string>();
+
+  constructor(
+    readonly input: Value | undefined,
+    readonly overrides: readonly DataOverride[],
+  ) {}
+}
+
+function* children(collection: Value): Generator<[Value, Value]> {
+  if (Array.isArray(collection)) for (let i = 0; i < collection.length; i++) yield [i, collection[i]];
+  else if (collection instanceof RegoObject) yield* collection.entries();
+  else if (collection instanceof RegoSet) for (const member of collection.values()) yield [member, member];
+}
+
+function child(collection: Value, key: Value): Value | undefined {
+  if (collection instanceof RegoObject) return collection.get(key);
+  if (Array.isArray(collection)) return typeof key === 'number' && Number.isInteger(key) ? collection[key] : undefined;
+  if (collection instanceof RegoSet) return collection.has(key) ? key : undefined;
+  return undefined;
+}
+
+/** Variables a pattern binds when it is unified: those outside refs, calls and closures. */
+function patternVars(term: Term): string[] {
+  switch (term.type) {
+    case 'var':
+      return [term.name];
+    case 'array':
+      return term.items.flatMap(patternVars);
+    case 'object':
+      return term.entries.flatMap(([, value]) => patternVars(value));
+    default:
+      return [];
+  }
+}
+
+class Evaluator {
+  steps = 0;
+  private readonly builtinContext: BuiltinContext = { nowNanoseconds: Date.now() * 1e6 };
+
+  constructor(
+    private readonly program: CompiledProgram,
+    private readonly baseData: RegoObject,
+    private readonly budget: number,
+  ) {}
+
+  private step(): void {
+    if (++this.steps > this.budget) {
+      throw new RegoError('eval_budget_error', `evaluation stopped after ${this.budget} steps (its budget); the policy loops or is too expensive`);
+    }
+  }
+
+  // ---- rules ----
+
+  ruleValue(group: RuleGroup, frame: Frame): Value | undefined {
+    const key = group.path.join('\u0000');
+    const cached = frame.rules.get(key);
+    if (cached) return cached.value;
+    if (frame.inProgress.has(key)) throw new RegoError('rego_recursion_error', `rule ${group.path.join('.')} is recursive`, group.definitions[0]?.location);
+    frame.inProgress.add(key);
+    try {
+      const value = this.computeRule(group, frame);
+      frame.rules.set(key, { value });
+      return value;
+    } finally {
+      frame.inProgress.delete(key);
+    }
+  }
+
+  private computeRule(group: RuleGroup, frame: Frame): Value | undefined {
+    this.step();
+    switch (group.kind) {
+      case 'complete': {
+        let result: Value | undefined;
+        for (const rule of group.definitions) {
+          const value = this.firstClauseValue([{ value: rule.value, body: rule.body, location: rule.location }, ...rule.elses], undefined, frame);
+          if (value === undefined) continue;
+          if (result !== undefined && !valuesEqual(result, value)) {
+            throw new RegoError('eval_conflict_error', `complete rules must not produce multiple outputs (${group.path.join('.')})`, rule.location);
+          }
+          result = value;
+        }
+        return result ?? (group.defaultRule ? this.constantValue(group.defaultRule.value, frame) : undefined);
+      }
+      case 'partialSet': {
+        const set = new RegoSet();
+        for (const rule of group.definitions) {
+          for (const solution of this.evalBody(rule.body, 0, undefined, frame)) {
+            for (const [member] of this.evalTerm(rule.key as Term, solution, frame)) set.add(member);
+          }
+        }
+        return set;
+      }
+      case 'partialObject': {
+        const object = new RegoObject();
+        for (const rule of group.definitions) {
+          for (const solution of this.evalBody(rule.body, 0, undefined, frame)) {
+            for (const [key, afterKey] of this.evalTerm(rule.key as Term, solution, frame)) {
+              for (const [value] of this.evalTerm(rule.value, afterKey, frame)) {
+                const existing = object.get(key);
+                if (existing !== undefined && !valuesEqual(existing, value)) {
+                  throw new RegoError('eval_conflict_error', `object keys must be unique (${group.path.join('.')})`, rule.location);
+                }
+                object.set(key, value);
+              }
+            }
+          }
+        }
+        return object;
+      }
+      case 'function':
+        throw new RegoError('eval_type_error', `${group.path.join('.')} is a function and must be called`);
+    }
+  }
+
+  /** A default's value: a constant, evaluated without bindings. */
+  private constantValue(term: Term, frame: Frame): Value | undefined {
+    for (const [value] of this.evalTerm(term, undefined, frame)) return value;
+    return undefined;
+  }
+
+  /**
+   * The value of the first clause (a body and its `else`s) that has one. All solutions of that clause must agree.
+   */
+  private firstClauseValue(clauses: readonly ElseClause[], start: Solution, frame: Frame): Value | undefined {
+    for (const clause of clauses) {
+      let result: Value | undefined;
+      for (const solution of this.evalBody(clause.body, 0, start, frame)) {
+        for (const [value] of this.evalTerm(clause.value, solution, frame)) {
+          if (result !== undefined && !valuesEqual(result, value)) {
+            throw new RegoError('eval_conflict_error', 'complete rules must not produce multiple outputs', clause.location);
+          }
+          result = value;
+        }
+      }
+      if (result !== undefined) return result;
+    }
+    return undefined;
+  }
+
+  private callFunction(group: RuleGroup, args: Value[], frame: Frame, call: CallTerm): Value | undefined {
+    const key = `${group.path.join('\u0000')}(${args.map(canonical).join(',')})`;
+    const cached = frame.functions.get(key);
+    if (cached) return cached.value;
+    const pathKey = group.path.join('\u0000');
+    if (frame.inProgress.has(pathKey)) throw new RegoError('rego_recursion_error', `function ${group.path.join('.')} is recursive`, call.location);
+    this.step();
+    frame.inProgress.add(pathKey);
+    let result: Value | undefined;
+    try {
+      for (const rule of group.definitions) {
+        for (const start of this.unifyItems(rule.params, args, 0, undefined, frame)) {
+          const value = this.firstClauseValue([{ value: rule.value, body: rule.body, location: rule.location }, ...rule.elses], start, frame);
+          if (value === undefined) continue;
+          if (result !== undefined && !valuesEqual(result, value)) {
+            throw new RegoError('eval_conflict_error', `functions must not produce multiple outputs for same inputs (${group.path.join('.')})`, call.location);
+          }
+          result = value;
+        }
+      }
+    } finally {
+      frame.inProgress.delete(pathKey);
+    }
+    if (result === undefined && group.defaultRule) result = this.constantValue(group.defaultRule.value, frame);
+    frame.functions.set(key, { value: result });
+    return result;
+  }
+
+  // ---- bodies and literals ----
+
+  *evalBody(body: readonly Literal[], index: number, bindings: Solution, frame: Frame): Generator<Solution> {
+    if (index === body.length) {
+      yield bindings;
+      return;
+    }
+    for (const solution of this.evalLiteral(body[index], bindings, frame)) yield* this.evalBody(body, index + 1, solution, frame);
+  }
+
+  private *evalLiteral(literal: Literal, bindings: Solution, frame: Frame): Generator<Solution> {
+    this.step();
+    let literalFrame = frame;
+    if (literal.withs.length > 0) {
+      const modified = this.applyWiths(literal.withs, bindings, frame);
+      if (modified === undefined) return;
+      literalFrame = modified;
+    }
+    if (literal.negated) {
+      for (const _ of this.evalExpr(literal.expr, bindings, literalFrame)) return;
+      yield bindings;
+      return;
+    }
+    yield* this.evalExpr(literal.expr, bindings, literalFrame);
+  }
+
+  private *evalExpr(expr: Expr, bindings: Solution, frame: Frame): Generator<Solution> {
+    switch (expr.type) {
+      case 'some':
+        yield Bindings.declare(bindings, expr.names);
+        return;
+      case 'unify':
+        yield* this.unify(expr.left, expr.right, bindings, frame);
+        return;
+      case 'assign':
+        yield* this.unify(expr.left, expr.right, Bindings.declare(bindings, patternVars(expr.left)), frame);
+        return;
+      case 'term':
+        for (const [value, solution] of this.evalTerm(expr.term, bindings, frame)) {
+          if (value !== false) yield solution;
+        }
+        return;
+      case 'someIn': {
+        const declared = Bindings.declare(bindings, [...(expr.key ? patternVars(expr.key) : []), ...patternVars(expr.value)]);
+        for (const [collection, afterCollection] of this.evalTerm(expr.collection, declared, frame)) {
+          for (const [key, value] of children(collection)) {
+            this.step();
+            const afterKey = expr.key ? this.unifyValue(expr.key, key, afterCollection, frame) : [afterCollection];
+            for (const solution of afterKey) yield* this.unifyValue(expr.value, value, solution, frame);
+          }
+        }
+        return;
+      }
+      case 'every':
+        for (const [domain] of this.evalTerm(expr.domain, bindings, frame)) {
+          if (this.everyHolds(expr, domain, bindings, frame)) yield bindings;
+        }
+        return;
+    }
+  }
+
+  private everyHolds(expr: Extract<Expr, { type: 'every' }>, domain: Value, bindings: Solution, frame: Frame): boolean {
+    for (const [key, value] of children(domain)) {
+      this.step();
+      let scope = Bindings.bind(bindings, expr.value.name, value);
+      if (expr.key) scope = Bindings.bind(scope, expr.key.name, key);
+      let holds = false;
+      for (const _ of this.evalBody(expr.body, 0, scope, frame)) {
+        holds = true;
+        break;
+      }
+      if (!holds) return false;
+    }
+    return true;
+  }
+
+  /** The frame `with` makes: input patched at a path, or a data document replaced. Undefined when a value is. */
+  private applyWiths(withs: readonly WithModifier[], bindings: Solution, frame: Frame): Frame | undefined {
+    let input = frame.input;
+    const overrides = [...frame.overrides];
+    for (const modifier of withs) {
+      let replacement: Value | undefined;
+      for (const [value] of this.evalTerm(modifier.value, bindings, frame)) {
+        replacement = value;
+        break;
+      }
+      if (replacement === undefined) return undefined;
+      const target = modifier.target;
+      const path = target.type === 'ref' ? target.path.map((step) => (step.type === 'scalar' ? (step.value as string) : '')) : [];
+      const root = target.type === 'ref' ? target.head : target;
+      if (root.type === 'var' && root.name === 'input') input = withPath(input, path, replacement);
+      else overrides.push({ path, value: replacement });
+    }
+    return new Frame(input, overrides);
+  }
+
+  // ---- unification ----
+
+  private isBound(name: string, bindings: Solution): boolean {
+    return Bindings.lookup(bindings, name) !== undefined;
+  }
+
+  /** A term that unification binds (an unbound var, or an array or object holding one), rather than evaluates. */
+  private isPattern(term: Term, bindings: Solution): boolean {
+    switch (term.type) {
+      case 'var':
+        return !this.isBound(term.name, bindings) && term.name !== 'input' && term.name !== 'data';
+      case 'array':
+        return term.items.some((item) => this.isPattern(item, bindings));
+      case 'object':
+        return term.entries.some(([, value]) => this.isPattern(value, bindings));
+      default:
+        return false;
+    }
+  }
+
+  private *unify(left: Term, right: Term, bindings: Solution, frame: Frame): Generator<Solution> {
+    if (left.type === 'array' && right.type === 'array') {
+      if (left.items.length === right.items.length) yield* this.unifyPairs(left.items, right.items, 0, bindings, frame);
+      return;
+    }
+    if (this.isPattern(left, bindings)) {
+      if (this.isPattern(right, bindings) && left.type === 'var' && right.type === 'var') {
+        throw new RegoError('rego_unsafe_var_error', `var ${left.name} is unsafe`, left.location);
+      }
+      for (const [value, solution] of this.evalTerm(right, bindings, frame)) yield* this.unifyValue(left, value, solution, frame);
+      return;
+    }
+    for (const [value, solution] of this.evalTerm(left, bindings, frame)) yield* this.unifyValue(right, value, solution, frame);
+  }
+
+  private *unifyPairs(left: Term[], right: Term[], index: number, bindings: Solution, frame: Frame): Generator<Solution> {
+    if (index === left.length) {
+      yield bindings;
+      return;
+    }
+    for (const solution of this.unify(left[index], right[index], bindings, frame)) yield* this.unifyPairs(left, right, index + 1, solution, frame);
+  }
+
+  /** Matches a term against a value: binds unbound variables, destructures arrays and objects, compares the rest. */
+  private *unifyValue(pattern: Term, value: Value, bindings: Solution, frame: Frame): Generator<Solution> {
+    switch (pattern.type) {
+      case 'var': {
+        if (isWildcard(pattern.name)) {
+          yield Bindings.bind(bindings, pattern.name, value);
+          return;
+        }
+        const bound = Bindings.lookup(bindings, pattern.name);
+        if (bound === undefined && pattern.name !== 'input' && pattern.name !== 'data') yield Bindings.bind(bindings, pattern.name, value);
+        else {
+          for (const [current, solution] of this.evalTerm(pattern, bindings, frame)) if (valuesEqual(current, value)) yield solution;
+        }
+        return;
+      }
+      case 'scalar':
+        if (valuesEqual(pattern.value, value)) yield bindings;
+        return;
+      case 'array':
+        if (Array.isArray(value) && value.length === pattern.items.length) yield* this.unifyItems(pattern.items, value, 0, bindings, frame);
+        return;
+      case 'object':
+        if (value instanceof RegoObject && value.size === pattern.entries.length) yield* this.unifyEntries(pattern.entries, value, 0, bindings, frame);
+        return;
+      default:
+        for (const [current, solution] of this.evalTerm(pattern, bindings, frame)) if (valuesEqual(current, value)) yield solution;
+    }
+  }
+
+  private *unifyItems(patterns: Term[], values: Value[], index: number, bindings: Solution, frame: Frame): Generator<Solution> {
+    if (index === patterns.length) {
+      yield bindings;
+      return;
+    }
+    for (const solution of this.unifyValue(patterns[index], values[index], bindings, frame)) yield* this.unifyItems(patterns, values, index + 1, solution, frame);
+  }
+
+  private *unifyEntries(entries: [Term, Term][], object: RegoObject, index: number, bindings: Solution, frame: Frame): Generator<Solution> {
+    if (index === entries.length) {
+      yield bindings;
+      return;
+    }
+    const [keyTerm, valueTerm] = entries[index];
+    for (const [key, afterKey] of this.evalTerm(keyTerm, bindings, frame)) {
+      const value = object.get(key);
+      if (value === undefined) continue;
+      for (const solution of this.unifyValue(valueTerm, value, afterKey, frame)) yield* this.unifyEntries(entries, object, index + 1, solution, frame);
+    }
+  }
+
+  // ---- terms ----
+
+  *evalTerm(term: Term, bindings: Solution, frame: Frame): Generator<Result> {
+    switch (term.type) {
+      case 'scalar':
+        yield [term.value, bindings];
+        return;
+      case 'var': {
+        const value = Bindings.lookup(bindings, term.name);
+        if (value !== undefined) yield [value, bindings];
+        else if (term.name === 'input') {
+          if (frame.input !== undefined) yield [frame.input, bindings];
+        } else if (term.name === 'data') yield* this.walkData(this.program.root, this.baseData, [], 0, [], bindings, frame);
+        else throw new RegoError('rego_unsafe_var_error', `var ${isWildcard(term.name) ? '_' : term.name} is unsafe`, term.location);
+        return;
+      }
+      case 'ref':
+        yield* this.evalRef(term, bindings, frame);
+        return;
+      case 'array':
+        for (const [items, solution] of this.evalTerms(term.items, 0, bindings, frame)) yield [items, solution];
+        return;
+      case 'set':
+        for (const [items, solution] of this.evalTerms(term.items, 0, bindings, frame)) yield [new RegoSet(items), solution];
+        return;
+      case 'object': {
+        const flat = term.entries.flat();
+        for (const [values, solution] of this.evalTerms(flat, 0, bindings, frame)) {
+          const object = new RegoObject();
+          for (let i = 0; i < values.length; i += 2) object.set(values[i], values[i + 1]);
+          yield [object, solution];
+        }
+        return;
+      }
+      case 'arrayComprehension': {
+        const items: Value[] = [];
+        for (const solution of this.evalBody(term.body, 0, bindings, frame)) {
+          for (const [value] of this.evalTerm(term.term, solution, frame)) items.push(value);
+        }
+        yield [items, bindings];
+        return;
+      }
+      case 'setComprehension': {
+        const set = new RegoSet();
+        for (const solution of this.evalBody(term.body, 0, bindings, frame)) {
+          for (const [value] of this.evalTerm(term.term, solution, frame)) set.add(value);
+        }
+        yield [set, bindings];
+        return;
+      }
+      case 'objectComprehension': {
+        const object = new RegoObject();
+        for (const solution of this.evalBody(term.body, 0, bindings, frame)) {
+          for (const [key, afterKey] of this.evalTerm(term.key, solution, frame)) {
+            for (const [value] of this.evalTerm(term.value, afterKey, frame)) {
+              const existing = object.get(key);
+              if (existing !== undefined && !valuesEqual(existing, value)) throw new RegoError('eval_conflict_error', 'object keys must be unique', term.location);
+              object.set(key, value);
+            }
+          }
+        }
+        yield [object, bindings];
+        return;
+      }
+      case 'call':
+        yield* this.evalCall(term, bindings, frame);
+        return;
+    }
+  }
+
+  /** Every combination of the terms' values, left to right. */
+  private *evalTerms(terms: Term[], index: number, bindings: Solution, frame: Frame): Generator<[Value[], Solution]> {
+    if (index === terms.length) {
+      yield [[], bindings];
+      return;
+    }
+    for (const [value, solution] of this.evalTerm(terms[index], bindings, frame)) {
+      for (const [rest, final] of this.evalTerms(terms, index + 1, solution, frame)) yield [[value, ...rest], final];
+    }
+  }
+
+  private *evalCall(call: CallTerm, bindings: Solution, frame: Frame): Generator<Result> {
+    const group = call.target ? findRuleGroup(this.program.root, call.target) : undefined;
+    const builtin = group ? undefined : BUILTINS.get(call.operator);
+    const arity = group ? group.arity : (builtin?.arity ?? 0);
+    const inputs = call.args.slice(0, arity);
+    const output = call.args.length > arity ? call.args[arity] : undefined;
+    for (const [args, solution] of this.evalTerms(inputs, 0, bindings, frame)) {
+      this.step();
+      let result: Value | undefined;
+      if (group) result = this.callFunction(this.overriddenFunction(group, frame), args, frame, call);
+      else {
+        try {
+          result = builtin?.call(args, this.builtinContext);
+        } catch (error) {
+          if (!(error instanceof BuiltinError)) throw error;
+          result = undefined;
+        }
+      }
+      if (result === undefined) continue;
+      if (output === undefined) yield [result, solution];
+      else for (const final of this.unifyValue(output, result, solution, frame)) yield [true, final];
+    }
+  }
+
+  /** Function mocking through `with data.pkg.f as …` is not supported; the function itself is used. */
+  private overriddenFunction(group: RuleGroup, frame: Frame): RuleGroup {
+    if (frame.overrides.some((override) => startsWith(group.path, override.path))) {
+      throw new RegoError('rego_compile_error', `with cannot replace the function ${group.path.join('.')}`);
+    }
+    return group;
+  }
+
+  private *evalRef(ref: RefTerm, bindings: Solution, frame: Frame): Generator<Result> {
+    const { head, path } = ref;
+    if (head.type === 'var' && Bindings.lookup(bindings, head.name) === undefined) {
+      if (head.name === 'data') {
+        yield* this.walkData(this.program.root, this.baseData, path, 0, [], bindings, frame);
+        return;
+      }
+      if (head.name === 'input') {
+        if (frame.input !== undefined) yield* this.walkValue(frame.input, path, 0, bindings, frame);
+        return;
+      }
+    }
+    for (const [value, solution] of this.evalTerm(head, bindings, frame)) yield* this.walkValue(value, path, 0, solution, frame);
+  }
+
+  /** Whether every variable of the term is bound, so that it can be evaluated instead of iterated over. */
+  private isGround(term: Term, bindings: Solution): boolean {
+    if (term.type === 'scalar') return true;
+    if (term.type === 'var') return this.isBound(term.name, bindings) || term.name === 'input' || term.name === 'data';
+    for (const name of termVars(term, { skipClosures: true })) {
+      if (!this.isBound(name, bindings) && name !== 'input' && name !== 'data') return false;
+    }
+    return true;
+  }
+
+  /** Follows a ref's path into a value; an unbound step iterates over the keys of what it reaches. */
+  private *walkValue(value: Value, path: readonly Term[], index: number, bindings: Solution, frame: Frame): Generator<Result> {
+    if (index === path.length) {
+      yield [value, bindings];
+      return;
+    }
+    if (!isCollection(value)) return;
+    const step = path[index];
+    if (this.isGround(step, bindings)) {
+      for (const [key, solution] of this.evalTerm(step, bindings, frame)) {
+        const next = child(value, key);
+        if (next !== undefined) yield* this.walkValue(next, path, index + 1, solution, frame);
+      }
+      return;
+    }
+    for (const [key, next] of children(value)) {
+      this.step();
+      for (const solution of this.unifyValue(step, key, bindings, frame)) yield* this.walkValue(next, path, index + 1, solution, frame);
+    }
+  }
+
+  /**
+   * Follows a ref into `data`: packages, then a rule (evaluated, then followed as a value), or a base document.
+   * `with` replacements apply to the exact paths they name.
+   */
+  private *walkData(
+    node: PackageNode | undefined,
+    base: Value | undefined,
+    path: readonly Term[],
+    index: number,
+    prefix: string[],
+    bindings: Solution,
+    frame: Frame,
+  ): Generator<Result> {
+    const override = overrideAt(frame, prefix);
+    if (override) {
+      yield* this.walkValue(override.value, path, index, bindings, frame);
+      return;
+    }
+    if (node === undefined) {
+      if (base !== undefined) yield* this.walkValue(base, path, index, bindings, frame);
+      return;
+    }
+    if (index === path.length) {
+      yield [this.packageValue(node, base, prefix, frame), bindings];
+      return;
+    }
+    const step = path[index];
+    const keys: [Value, Solution][] = this.isGround(step, bindings)
+      ? [...this.evalTerm(step, bindings, frame)]
+      : [...this.dataKeys(node, base)].flatMap((key) => [...this.unifyValue(step, key, bindings, frame)].map((solution): [Value, Solution] => [key, solution]));
+    for (const [key, solution] of keys) {
+      this.step();
+      if (typeof key !== 'string') continue;
+      const replaced = overrideAt(frame, [...prefix, key]);
+      if (replaced) {
+        yield* this.walkValue(replaced.value, path, index + 1, solution, frame);
+        continue;
+      }
+      const group = node.rules.get(key);
+      if (group) {
+        if (group.kind === 'function') continue;
+        const value = this.ruleValue(group, frame);
+        if (value !== undefined) yield* this.walkValue(value, path, index + 1, solution, frame);
+        continue;
+      }
+      yield* this.walkData(node.children.get(key), child(base ?? null, key), path, index + 1, [...prefix, key], solution, frame);
+    }
+  }
+
+  private *dataKeys(node: PackageNode, base: Value | undefined): Generator<string> {
+    const seen = new Set<string>();
+    const names = [...node.children.keys(), ...[...node.rules.values()].filter((group) => group.kind !== 'function').map((group) => group.path[group.path.length - 1])];
+    for (const name of names) {
+      seen.add(name);
+      yield name;
+    }
+    if (base instanceof RegoObject) for (const key of base.keys()) if (typeof key === 'string' && !seen.has(key)) yield key;
+  }
+
+  /** A whole package as an object: its defined rules, its sub-packages and the base documents under it. */
+  private packageValue(node: PackageNode, base: Value | undefined, prefix: string[], frame: Frame): Value {
+    const object = new RegoObject(base instanceof RegoObject ? base.entries() : []);
+    for (const [name, childNode] of node.children) {
+      for (const [value] of this.walkData(childNode, child(base ?? null, name), [], 0, [...prefix, name], undefined, frame)) object.set(name, value);
+    }
+    for (const [name, group] of node.rules) {
+      if (group.kind === 'function') continue;
+      const value = this.ruleValue(group, frame);
+      if (value !== undefined) object.set(name, value);
+    }
+    return object;
+  }
+}
+
+/** The `with` replacement of exactly this data path; the innermost `with` (pushed last) wins. */
+function overrideAt(frame: Frame, path: readonly string[]): DataOverride | undefined {
+  for (let i = frame.overrides.length - 1; i >= 0; i--) if (samePath(frame.overrides[i].path, path)) return frame.overrides[i];
+  return undefined;
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i]);
+}
+
+function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
+  return prefix.length <= path.length && prefix.every((part, i) => part === path[i]);
+}
+
+/** A copy of `value` with `replacement` at `path`, creating objects on the way (how `with input.a.b as x` works). */
+function withPath(value: Value | undefined, path: readonly string[], replacement: Value): Value {
+  if (path.length === 0) return replacement;
+  const object = value instanceof RegoObject ? new RegoObject(value.entries()) : new RegoObject();
+  const [first, ...rest] = path;
+  object.set(first, withPath(object.get(first), rest, replacement));
+  return object;
+}

@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RegoError } from '../../../server/src/rego/errors';
+import { evaluate } from './evaluate';
+
+const regoError = (code: string, detail?: RegExp) => (error: unknown) => error instanceof RegoError && error.code === code && (!detail || detail.test(error.detail));
+
+describe('evaluator: undefined and false', () => {
+  const policy = `package t
+    missing := input.nope
+    is_false := input.a == input.b
+    body_with_false { input.a == input.b }
+    not_missing { not input.nope }
+    not_false { not is_false }
+    in_array := [input.nope]
+    default with_default := "default"
+    with_default := "set" { input.flag }
+  `;
+  const input = { a: 1, b: 2 };
+
+  it('an absent document is undefined, never an error', () => {
+    assert.equal(evaluate(policy, 'missing', { input }), undefined);
+    assert.equal(evaluate(policy, 'in_array', { input }), undefined, 'an undefined element makes the array undefined');
+  });
+
+  it('false is a value; as an expression it fails the body', () => {
+    assert.equal(evaluate(policy, 'is_false', { input }), false);
+    assert.equal(evaluate(policy, 'body_with_false', { input }), undefined);
+  });
+
+  it('not holds for undefined and for false', () => {
+    assert.equal(evaluate(policy, 'not_missing', { input }), true);
+    assert.equal(evaluate(policy, 'not_false', { input }), true);
+  });
+
+  it('default applies only when no definition has a value', () => {
+    assert.equal(evaluate(policy, 'with_default', { input }), 'default');
+    assert.equal(evaluate(policy, 'with_default', { input: { flag: true } }), 'set');
+  });
+
+  it('a built-in error makes its call undefined (OPA without strict-builtin-errors)', () => {
+    const source = 'package t\nnumber := to_number(input.s)\nnot_a_number { not to_number(input.s) }';
+    assert.equal(evaluate(source, 'number', { input: { s: '12' } }), 12);
+    assert.equal(evaluate(source, 'number', { input: { s: 'twelve' } }), undefined);
+    assert.equal(evaluate(source, 'not_a_number', { input: { s: 'twelve' } }), true);
+  });
+
+  it('a negated call with an undefined argument is undefined, as OPA rewrites it (issues #1877, #4743)', () => {
+    const source = `package t
+      negated_call { not startswith(input.missing, "a") }
+      negated_ref { not input.missing }
+      negated_lookup { not {"a": 1}[input.missing] }
+    `;
+    assert.equal(evaluate(source, 'negated_call', { input: {} }), undefined);
+    assert.equal(evaluate(source, 'negated_ref', { input: {} }), true);
+    assert.equal(evaluate(source, 'negated_lookup', { input: {} }), undefined);
+  });
+});
+
+describe('evaluator: rules', () => {
+  it('collects partial sets and objects over every solution', () => {
+    const source = `package t
+      names[name] { name := input.items[_].name }
+      sizes[name] = size { item := input.items[_]; name := item.name; size := item.size; size > 1 }
+      contains_form contains x if { some x in input.xs }
+    `;
+    const input = { items: [{ name: 'a', size: 1 }, { name: 'b', size: 2 }, { name: 'a', size: 1 }], xs: [1, 1, 2] };
+    assert.deepEqual(evaluate(source, 'names', { input }), ['a', 'b']);
+    assert.deepEqual(evaluate(source, 'sizes', { input }), { b: 2 });
+    assert.deepEqual(evaluate(source, 'contains_form', { input }), [1, 2]);
+  });
+
+  it('ends the evaluation on conflicting values of a complete rule or an object key', () => {
+    const complete = 'package t\np := 1 { true }\np := 2 { true }';
+    assert.throws(() => evaluate(complete, 'p'), regoError('eval_conflict_error', /complete rules/));
+    const object = 'package t\no[k] = v { k := "a"; v := input.vs[_] }';
+    assert.throws(() => evaluate(object, 'o', { input: { vs: [1, 2] } }), regoError('eval_conflict_error', /object keys/));
+    assert.deepEqual(evaluate(object, 'o', { input: { vs: [1, 1] } }), { a: 1 }, 'equal values do not conflict');
+  });
+
+  it('tries else clauses in order, only when everything before is undefined', () => {
+    const source = `package t
+      grade := "high" { input.n > 10 } else := "mid" { input.n > 5 } else := "low"
+    `;
+    assert.equal(evaluate(source, 'grade', { input: { n: 11 } }), 'high');
+    assert.equal(evaluate(source, 'grade', { input: { n: 6 } }), 'mid');
+    assert.equal(evaluate(source, 'grade', { input: { n: 1 } }), 'low');
+  });
+
+  it('calls functions with several bodies, pattern parameters and defaults', () => {
+    const source = `package t
+      size(n) = "small" { n < 10 }
+      size(n) = "big" { n >= 10 }
+      first([a, _]) = a
+      is_zero(0)
+      default label(_) := "none"
+      label(x) := "some" { x == 1 }
+      results := [size(3), size(30), first([7, 8]), label(1), label(2)]
+      zero_ok { is_zero(0) }
+      one_fails { is_zero(1) }
+      conflict(x) = 1 { x }
+      conflict(x) = 2 { x }
+      uses_conflict := conflict(true)
+    `;
+    assert.deepEqual(evaluate(source, 'results'), ['small', 'big', 7, 'some', 'none']);
+    assert.equal(evaluate(source, 'zero_ok'), true);
+    assert.equal(evaluate(source, 'one_fails'), undefined);
+    assert.throws(() => evaluate(source, 'uses_conflict'), regoError('eval_conflict_error', /functions must not produce multiple outputs/));
+  });
+
+  it('reads f() = x as the complete rule f, called with or without parentheses', () => {
+    const source = 'package t\nf() = out { out := "x" }\ncalled := f()\nread := f';
+    assert.equal(evaluate(source, 'called'), 'x');
+    assert.equal(evaluate(source, 'read'), 'x');
+  });
+
+  it('resolves imports of libraries and their functions', () => {
+    const library = 'package lib.util\nis_update(review) { review.operation == "UPDATE" }\nprefix := "lib-"';
+    const source = 'package t\nimport data.lib.util.is_update\nimport data.lib.util\nskip { is_update(input.review) }\nname := concat("", [util.prefix, "x"])';
+    assert.equal(evaluate(source, 'skip', { input: { review: { operation: 'UPDATE' } }, libraries: [library] }), true);
+    assert.equal(evaluate(source, 'name', { libraries: [library] }), 'lib-x');
+  });
+
+  it('reads base documents under data, and whole packages as objects', () => {
+    const source = 'package t\npods[name] { some name; data.inventory.namespace.default.v1.Pod[name] }\nconst := 1\nwhole := data.t.const';
+    const data = { inventory: { namespace: { default: { v1: { Pod: { a: {}, b: {} } } } } } };
+    assert.deepEqual(evaluate(source, 'pods', { data }), ['a', 'b']);
+    assert.equal(evaluate(source, 'whole', { data }), 1);
+  });
+});
+
+describe('evaluator: expressions', () => {
+  it('unifies and destructures arrays and objects', () => {
+    const source = `package t
+      pair := [a, b] { [a, b] := input.pair }
+      from_object := v { {"k": v} := input.obj }
+      crossed := [w, z] { [1, z] = [w, 2] }
+      mismatch { [a, b] := input.one }
+    `;
+    assert.deepEqual(evaluate(source, 'pair', { input: { pair: [1, 2] } }), [1, 2]);
+    assert.equal(evaluate(source, 'from_object', { input: { obj: { k: 'v' } } }), 'v');
+    assert.deepEqual(evaluate(source, 'crossed'), [1, 2]);
+    assert.equal(evaluate(source, 'mismatch', { input: { one: [1] } }), undefined);
+  });
+
+  it('builds array, set and object comprehensions', () => {
+    const source = `package t
+      doubled := [x * 2 | x := input.xs[_]]
+      distinct := {x | x := input.xs[_]}
+      indexed := {k: v | v := input.xs[k]; v > 1}
+    `;
+    const input = { xs: [1, 2, 2] };
+    assert.deepEqual(evaluate(source, 'doubled', { input }), [2, 4, 4]);
+    assert.deepEqual(evaluate(source, 'distinct', { input }), [1, 2]);
+    assert.deepEqual(evaluate(source, 'indexed', { input }), { '1': 2, '2': 2 });
+  });
+
+  it('iterates with some … in, checks with every and in', () => {
+    const source = `package t
+      pairs[[k, v]] { some k, v in input.o }
+      all_positive { every x in input.xs { x > 0 } }
+      has_two { 2 in input.xs }
+      key_free { some x in input.xs; x == 3 }
+    `;
+    assert.deepEqual(evaluate(source, 'pairs', { input: { o: { a: 1 } } }), [['a', 1]]);
+    assert.equal(evaluate(source, 'all_positive', { input: { xs: [1, 2] } }), true);
+    assert.equal(evaluate(source, 'all_positive', { input: { xs: [1, -2] } }), undefined);
+    assert.equal(evaluate(source, 'all_positive', { input: { xs: [] } }), true, 'every over nothing holds');
+    assert.equal(evaluate(source, 'has_two', { input: { xs: [1, 2] } }), true);
+    assert.equal(evaluate(source, 'key_free', { input: { xs: [1, 2] } }), undefined);
+  });
+
+  it('applies set operators and compares any values in OPA order', () => {
+    const source = `package t
+      joined := {1, 2} | {2, 3}
+      shared := {1, 2} & {2, 3}
+      removed := {1, 2} - {2}
+      ordered := [null < false, false < 0, 0 < "", "" < [], [] < {}, {} < set()]
+    `;
+    assert.deepEqual(evaluate(source, 'joined'), [1, 2, 3]);
+    assert.deepEqual(evaluate(source, 'shared'), [2]);
+    assert.deepEqual(evaluate(source, 'removed'), [1]);
+    assert.deepEqual(evaluate(source, 'ordered'), [true, true, true, true, true, true]);
+  });
+
+  it('replaces input and data with `with`, without reusing results computed outside it', () => {
+    const source = `package t
+      base := 1
+      plus_one := base + 1
+      is_one { input.x == 1 }
+      replaced_input { is_one with input.x as 1 }
+      replaced_data := v { v := plus_one with data.t.base as 10 }
+      both := [plus_one, replaced_data]
+    `;
+    assert.equal(evaluate(source, 'replaced_input', { input: { x: 2 } }), true);
+    assert.deepEqual(evaluate(source, 'both'), [2, 11]);
+  });
+
+  it('orders a body for safety, as OPA does, and rejects unsafe variables', () => {
+    assert.equal(evaluate('package t\np := y { y := x + 1; x := 2 }', 'p'), 3);
+    assert.throws(() => evaluate('package t\nq[x] { x := 1 }\np { not q[x] }', 'p'), regoError('rego_unsafe_var_error', /var x is unsafe/));
+  });
+});
+
+describe('evaluator: limits', () => {
+  it('stops with a clear error when the step budget runs out', () => {
+    const source = 'package t\ncombinations := count([1 | input.xs[_]; input.xs[_]; input.xs[_]])';
+    const input = { xs: Array.from({ length: 100 }, (_, i) => i) };
+    assert.throws(() => evaluate(source, 'combinations', { input, stepBudget: 10_000 }), regoError('eval_budget_error', /after 10000 steps/));
+    assert.equal(evaluate(source, 'combinations', { input: { xs: [1, 2] }, stepBudget: 10_000 }), 8);
+  });
+
+  it('reports recursion instead of looping', () => {
+    assert.throws(() => evaluate('package t\np { q }\nq { p }', 'p'), regoError('rego_recursion_error'));
+  });
+
+  it('rejects calls of unknown functions and wrong arities when compiling', () => {
+    assert.throws(() => evaluate('package t\np { http.send({}) }', 'p'), regoError('rego_compile_error', /undefined function http.send/));
+    assert.throws(() => evaluate('package t\np { startswith("a") }', 'p'), regoError('rego_compile_error', /takes 2 arguments, 1 given/));
+  });
+});
