@@ -9,10 +9,12 @@ import { withAssignmentFile } from './assignment';
 import { lineStartsOf, positionOf } from './model/lines';
 import { findYamlFiles } from './model/workspaceFiles';
 import { normalizeSettings, parseEffect, type Settings } from './settings';
+import { runVerify } from './verify';
 import { version as toolVersion } from '../../package.json';
 
 /** `aks-policy check`: the editor's engine and settings, from a terminal or CI. */
 const USAGE = `usage: aks-policy check <files or folders... | -> [options]
+       aks-policy verify <suite.yaml or folder>...   Gatekeeper test suites (aks-policy verify --help)
 
 Checks Kubernetes manifests against an Azure Policy for AKS initiative, as the cluster would.
 
@@ -222,6 +224,9 @@ function renderSarif(results: FileResult[], policy: ResolvedPolicy): string {
 }
 
 function main(args: string[]): number {
+  if (args[0] === 'verify') {
+    return runVerify(args.slice(1), (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`${line}\n`));
+  }
   let options: Options | 'help';
   try {
     options = parseArguments(args);
