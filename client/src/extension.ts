@@ -95,7 +95,8 @@ class AksPolicyContext implements PolicyServer {
 
   async dispose(): Promise<void> {
     for (const disposable of this.disposables) disposable.dispose();
-    if (this.client.needsStop()) await this.client.dispose();
+    // A client still starting (or one whose server failed to start) cannot be stopped: the library throws.
+    if (this.client.isRunning()) await this.client.dispose();
   }
 }
 
