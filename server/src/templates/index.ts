@@ -4,6 +4,7 @@ import { k8sazurev1blockadminrolebindings } from './k8sazurev1blockadminrolebind
 import { k8sazurev1blockdefault } from './k8sazurev1blockdefault';
 import { k8sazurev1blockendpointeditdefaultrole } from './k8sazurev1blockendpointeditdefaultrole';
 import { k8sazurev1blocknakedpods } from './k8sazurev1blocknakedpods';
+import { k8sazurev1blockresource } from './k8sazurev1blockresource';
 import { k8sazurev1blockwildcardroles } from './k8sazurev1blockwildcardroles';
 import { k8sazurev1containerenforceprestophook } from './k8sazurev1containerenforceprestophook';
 import { k8sazurev1containerrequests } from './k8sazurev1containerrequests';
@@ -13,7 +14,12 @@ import { k8sazurev1externalips } from './k8sazurev1externalips';
 import { k8sazurev1flexvolumes } from './k8sazurev1flexvolumes';
 import { k8sazurev1forbiddensysctls } from './k8sazurev1forbiddensysctls';
 import { k8sazurev1loadbalancernopublicips } from './k8sazurev1loadbalancernopublicips';
+import { k8sazurev1podenforcelabels } from './k8sazurev1podenforcelabels';
+import { k8sazurev1requiredannotations } from './k8sazurev1requiredannotations';
+import { k8sazurev1reservedtaints } from './k8sazurev1reservedtaints';
+import { k8sazurev1restrictedlabels } from './k8sazurev1restrictedlabels';
 import { k8sazurev1restrictednodeedits } from './k8sazurev1restrictednodeedits';
+import { k8sazurev1serviceallowedports } from './k8sazurev1serviceallowedports';
 import { k8sazurev1uniqueserviceselector } from './k8sazurev1uniqueserviceselector';
 import { k8sazurev1windowsblockcontaineradmin } from './k8sazurev1windowsblockcontaineradmin';
 import { k8sazurev1windowsblockhostprocess } from './k8sazurev1windowsblockhostprocess';
@@ -117,10 +123,16 @@ const registry = createTemplateRegistry([
   k8sazurev1blockdefault,
   k8sazurev1blockendpointeditdefaultrole,
   k8sazurev1blocknakedpods,
+  k8sazurev1blockresource,
   k8sazurev1enforcecsidriver,
+  k8sazurev1requiredannotations,
   k8sazurev2ingresshttpsonly,
   k8sazurev1loadbalancernopublicips,
   k8sazurev1antiaffinityrules,
+  k8sazurev1restrictedlabels,
+  k8sazurev1podenforcelabels,
+  k8sazurev1reservedtaints,
+  k8sazurev1serviceallowedports,
   k8sazurev1restrictednodeedits,
   k8sazurev1blockadminrolebindings,
   k8sazurev1blockwildcardroles,
