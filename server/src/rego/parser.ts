@@ -22,7 +22,13 @@ export const WILDCARD_PREFIX = '$';
 
 /** Parses one Rego module (v0 syntax, and the v1 keywords `if`, `contains`, `in`, `every`). */
 export function parseModule(source: string, file: string): Module {
-  return new Parser(tokenize(source, file)).parseModule(file);
+  try {
+    return new Parser(tokenize(source, file)).parseModule(file);
+  } catch (error) {
+    // The parser recurses once per nesting level; absurd nesting must be an error, not a crash.
+    if (error instanceof RangeError) throw new RegoError('rego_parse_error', 'the source is nested too deeply', { file, line: 1, column: 1, offset: 0 });
+    throw error;
+  }
 }
 
 class Parser {

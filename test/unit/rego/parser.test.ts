@@ -149,5 +149,6 @@ describe('parseModule', () => {
     assert.throws(() => parse('package t\np { }'), /found an empty body/);
     assert.throws(() => parse('p = 1'), /expected package/);
     assert.throws(() => parse('package t\ndefault p[x] = 1'), /default rules must be complete rules or functions/);
+    assert.throws(() => parse(`package t\np := ${'['.repeat(100_000)}`), /rego_parse_error: the source is nested too deeply/);
   });
 });
