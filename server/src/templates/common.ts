@@ -14,6 +14,9 @@ export function storeUrl(storeName: string, version: string): string {
   return `${STORE_BASE_URL}${storeName}/${version}/template.yaml`;
 }
 
+/** How the messages of the templates that came with Deployment Safeguards end, as AKS prints them. */
+export const DEPLOYMENT_SAFEGUARDS_MORE_INFORMATION = 'For more information, visit https://aka.ms/aks/deployment-safeguards';
+
 // ---------------------------------------------------------------------------
 // Rego value semantics
 

@@ -1,4 +1,5 @@
 /** The registry of native constraint templates: the only place that lists them. */
+import { k8sazurev1allowedsysctls } from './k8sazurev1allowedsysctls';
 import { k8sazurev1antiaffinityrules } from './k8sazurev1antiaffinityrules';
 import { k8sazurev1blockadminrolebindings } from './k8sazurev1blockadminrolebindings';
 import { k8sazurev1blockdefault } from './k8sazurev1blockdefault';
@@ -118,6 +119,7 @@ const registry = createTemplateRegistry([
   k8sazurev1containerrequests,
   k8sazurev1containerenforceprestophook,
   k8sazurev1windowsblockhostprocess,
+  k8sazurev1allowedsysctls,
   // Built-ins that judge objects other than plain Pods: Services, Ingresses, RBAC, Nodes, workloads as applied.
   k8sazurev1externalips,
   k8sazurev1blockdefault,

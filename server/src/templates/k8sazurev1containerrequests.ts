@@ -1,9 +1,7 @@
 import { getPath, isObject } from '../json';
 import type { JsonValue } from '../json';
-import { checkedContainers, containerField, culpritAt, isTruthy, sprintf, storeUrl, ViolationSet } from './common';
+import { checkedContainers, containerField, culpritAt, DEPLOYMENT_SAFEGUARDS_MORE_INFORMATION, isTruthy, sprintf, storeUrl, ViolationSet } from './common';
 import type { ConstraintTemplate } from './types';
-
-const MORE_INFORMATION = 'For more information, visit https://aka.ms/aks/deployment-safeguards';
 
 /** The limits template's `missing`: the field is undefined, false or "". */
 function isMissing(value: JsonValue | undefined): boolean {
@@ -27,13 +25,13 @@ export const k8sazurev1containerrequests: ConstraintTemplate = {
       const requests = containerField(container, 'resources', 'requests');
       // The API server stores no `requests` for a null or empty map, so those are none at all.
       if (!isObject(requests) || Object.keys(requests).length === 0) {
-        const message = sprintf(`container <%v> has no resource requests. ${MORE_INFORMATION}`, [name]);
+        const message = sprintf(`container <%v> has no resource requests. ${DEPLOYMENT_SAFEGUARDS_MORE_INFORMATION}`, [name]);
         if (message !== undefined) violations.add(message, culpritAt(requestsPath, [...container.path, 'name']));
         continue;
       }
       for (const resource of ['cpu', 'memory'] as const) {
         if (!isMissing(getPath(requests, [resource]))) continue;
-        const message = sprintf(`container <%v> has no ${resource} request. ${MORE_INFORMATION}`, [name]);
+        const message = sprintf(`container <%v> has no ${resource} request. ${DEPLOYMENT_SAFEGUARDS_MORE_INFORMATION}`, [name]);
         if (message !== undefined) violations.add(message, culpritAt([...requestsPath, resource], requestsPath));
       }
     }

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../json';
-import { checkedContainers, containerField, culpritAt, sprintf, storeUrl, ViolationSet } from './common';
+import { checkedContainers, containerField, culpritAt, DEPLOYMENT_SAFEGUARDS_MORE_INFORMATION, sprintf, storeUrl, ViolationSet } from './common';
 import type { ConstraintTemplate } from './types';
 
 /**
@@ -30,7 +30,7 @@ export const k8sazurev2containernolatestimage: ConstraintTemplate = {
     for (const container of checkedContainers(review, parameters)) {
       const image = containerField(container, 'image');
       if (!usesLatestTag(image)) continue;
-      const message = sprintf('container <%v> uses the latest image tag (%v). For more information, visit https://aka.ms/aks/deployment-safeguards', [
+      const message = sprintf(`container <%v> uses the latest image tag (%v). ${DEPLOYMENT_SAFEGUARDS_MORE_INFORMATION}`, [
         containerField(container, 'name'),
         image,
       ]);

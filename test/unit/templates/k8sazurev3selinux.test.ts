@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JsonObject } from '../../../server/src/json';
+import { k8sazurev2selinux } from '../../../server/src/templates/k8sazurev2selinux';
 import { k8sazurev3selinux as template } from '../../../server/src/templates/k8sazurev3selinux';
 import { container, culpritPaths, messages, onlyViolation, podReview } from './support';
 
@@ -23,6 +24,7 @@ describe('k8sazurev3selinux', () => {
   describe('with enforcePSS (the Pod Security Standards)', () => {
     it('allows no options, an allowed or empty type, a level, and empty user and role', () => {
       assert.deepEqual(template.check(pod(), pss), []);
+      assert.deepEqual(template.check(pod({ user: null, role: null, type: null }), pss), [], 'the API server drops null fields');
       assert.deepEqual(template.check(pod({ type: 'container_init_t', level: 's0:c1,c2' }, { type: '' }), pss), []);
       assert.deepEqual(template.check(pod({ user: '', role: '' }, { type: 'container_kvm_t', user: '' }), pss), []);
     });
@@ -55,6 +57,12 @@ describe('k8sazurev3selinux', () => {
   });
 
   describe('without enforcePSS (the v2 rule)', () => {
+    it('judges as k8sazurev2selinux does', () => {
+      for (const review of [pod(ALLOWED_OPTION), pod(undefined, { type: 'container_t' }), pod({ user: '' }), pod({}, { level: 's0:c123,c456' })]) {
+        assert.deepEqual(template.check(review, custom), k8sazurev2selinux.check(review, custom));
+      }
+    });
+
     it('allows options that match an allowed entry on every field they set', () => {
       assert.deepEqual(template.check(pod(ALLOWED_OPTION, { type: 'svirt_sandbox_file_t', level: 's0:c123,c456' }), custom), []);
     });
