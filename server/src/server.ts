@@ -3,7 +3,6 @@ import {
   createConnection,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
-  FileChangeType,
   MarkupKind,
   ProposedFeatures,
   TextDocumentSyncKind,
@@ -20,7 +19,7 @@ import { liveDiagnostics, toDiagnostics } from './engine/diagnostics';
 import { explainAt } from './engine/hover';
 import type { ResolvedPolicy } from './engine/types';
 import { isExcludedFile } from './model/exclude';
-import { FileAnalyzer } from './model/cache';
+import { analyzeFiles } from './model/cache';
 import { lineStartsOf, positionOf } from './model/lines';
 import { LiveDocument } from './model/live';
 import { findYamlFiles } from './model/workspaceFiles';
@@ -84,7 +83,7 @@ connection.onInitialized(() => {
   const folder = workspaceFolders[0];
   if (folder) {
     void settingsFor(folder)
-      .then(({ settings }) => (settings.checkWorkspaceOnStartup ? checkWorkspace() : undefined))
+      .then(({ settings }) => (settings.checkWorkspaceOnStartup ? checkWorkspace(true) : undefined))
       .catch((error: unknown) => connection.console.error(`AKS Policy: the workspace check failed: ${String(error)}`));
   }
 });
@@ -94,7 +93,7 @@ connection.onDidChangeConfiguration((change) => {
   if (pushed !== undefined) pushedSettings = pushed;
   settingsCache.clear();
   for (const uri of files.keys()) schedule(uri);
-  for (const uri of checkedOnDisk) void checkFileOnDisk(uri);
+  recheckWorkspaceSoon();
 });
 
 function settingsFor(uri: string): Promise<DocumentSettings> {
@@ -210,73 +209,89 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
 connection.onDidCloseTextDocument(({ textDocument }) => {
   files.delete(textDocument.uri);
   settingsCache.delete(textDocument.uri);
-  // A file the workspace check covers goes back to its verdict from disk; others are cleared.
-  if (checkedOnDisk.has(textDocument.uri)) void checkFileOnDisk(textDocument.uri);
-  else void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  // A file the workspace check covers goes back to its verdict from disk.
+  recheckWorkspaceSoon();
 });
 
 /** Files whose diagnostics come from the workspace check (read from disk, not open). */
 const checkedOnDisk = new Set<string>();
+let workspaceChecked = false;
+let recheckTimer: NodeJS.Timeout | undefined;
 
-/** Checks a file that is not open, from disk; returns its number of findings, or undefined when skipped. */
-async function checkFileOnDisk(uri: string): Promise<number | undefined> {
-  if (files.has(uri)) return undefined;
-  const { settings, policy } = await settingsFor(uri);
-  let text: string;
-  try {
-    const path = fileURLToPath(uri);
-    if (statSync(path).size > settings.maxFileSize * 1024 * 1024) return undefined;
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  if (files.has(uri)) return undefined;
-  checkedOnDisk.add(uri);
-  const documents = new FileAnalyzer().analyze(text, policy, evaluationOptions(settings));
-  const lineStarts = lineStartsOf(text);
-  const diagnostics = toDiagnostics(documents, (offset) => positionOf(lineStarts, offset));
-  void connection.sendDiagnostics({ uri, diagnostics });
-  return documents.reduce((sum, document) => sum + document.verdict.findings.length, 0);
-}
+connection.onRequest(CheckWorkspaceRequest, () => checkWorkspace(true));
 
-connection.onRequest(CheckWorkspaceRequest, () => checkWorkspace());
-
-async function checkWorkspace(): Promise<CheckWorkspaceResult> {
-  const uris: string[] = [];
-  for (const folder of workspaceFolders) {
-    if (!folder.startsWith('file:')) continue;
-    const { settings } = await settingsFor(folder);
-    uris.push(...findYamlFiles(fileURLToPath(folder), settings.exclude).map((path) => pathToFileURL(path).toString()));
-  }
-  const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-  progress?.begin('AKS Policy: checking the workspace', 0, `${uris.length} YAML files`, false);
-  const result: CheckWorkspaceResult = { files: uris.length, filesWithFindings: 0, findings: 0, skipped: 0 };
-  for (const [index, uri] of uris.entries()) {
-    const findings = files.has(uri) ? (files.get(uri)?.live.documents().reduce((sum, d) => sum + d.verdict.findings.length, 0) ?? 0) : await checkFileOnDisk(uri);
-    if (findings === undefined) result.skipped++;
-    else if (findings > 0) {
+/**
+ * Checks every YAML file of the workspace folders that is not open, as one apply per folder (templates
+ * that compare objects see every file, as the CLI does), and publishes each file's diagnostics.
+ */
+async function checkWorkspace(showProgress: boolean): Promise<CheckWorkspaceResult> {
+  workspaceChecked = true;
+  const result: CheckWorkspaceResult = { files: 0, filesWithFindings: 0, findings: 0, skipped: 0 };
+  const progress = showProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+  progress?.begin('AKS Policy: checking the workspace', 0, 'finding YAML files', false);
+  const checkedNow = new Set<string>();
+  const count = (findings: number) => {
+    if (findings > 0) {
       result.filesWithFindings++;
       result.findings += findings;
     }
-    if (index % 20 === 0) {
-      progress?.report(Math.round((100 * index) / Math.max(1, uris.length)), `${index}/${uris.length} files`);
-      await new Promise((resolve) => setImmediate(resolve));
+  };
+  for (const folder of workspaceFolders.filter((candidate) => candidate.startsWith('file:'))) {
+    const { settings, policy } = await settingsFor(folder);
+    const paths = findYamlFiles(fileURLToPath(folder), settings.exclude);
+    result.files += paths.length;
+    const onDisk: { uri: string; text: string }[] = [];
+    for (const [index, path] of paths.entries()) {
+      const uri = pathToFileURL(path).toString();
+      const open = files.get(uri);
+      if (open) count(open.live.documents().reduce((sum, document) => sum + document.verdict.findings.length, 0));
+      else {
+        const text = readIfSmall(path, settings.maxFileSize);
+        if (text === undefined) result.skipped++;
+        else onDisk.push({ uri, text });
+      }
+      if (index % 50 === 0) {
+        progress?.report(Math.round((100 * index) / paths.length), `${index}/${paths.length} files`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
+    const analyzed = analyzeFiles(onDisk.map((file) => file.text), policy, evaluationOptions(settings));
+    onDisk.forEach(({ uri, text }, index) => {
+      const documents = analyzed[index] ?? [];
+      const lineStarts = lineStartsOf(text);
+      void connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(documents, (offset) => positionOf(lineStarts, offset)) });
+      count(documents.reduce((sum, document) => sum + document.verdict.findings.length, 0));
+      checkedNow.add(uri);
+    });
   }
+  // Files the last check published that are gone, excluded or open now.
+  for (const uri of checkedOnDisk) if (!checkedNow.has(uri) && !files.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  checkedOnDisk.clear();
+  for (const uri of checkedNow) checkedOnDisk.add(uri);
   progress?.done();
   connection.console.info(`AKS Policy: workspace checked: ${result.findings} findings in ${result.filesWithFindings} of ${result.files} YAML files.`);
   return result;
 }
 
+function readIfSmall(path: string, maxMegabytes: number): string | undefined {
+  try {
+    return statSync(path).size > maxMegabytes * 1024 * 1024 ? undefined : readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** After the workspace was checked once, changes on disk re-run it; a burst (a git checkout) runs it once. */
+function recheckWorkspaceSoon(): void {
+  if (!workspaceChecked) return;
+  clearTimeout(recheckTimer);
+  recheckTimer = setTimeout(() => void checkWorkspace(false).catch((error: unknown) => connection.console.error(`AKS Policy: the workspace check failed: ${String(error)}`)), 300);
+}
+
 /** Files changed on disk stay in step with the workspace check; open files follow the editor instead. */
 connection.onDidChangeWatchedFiles(({ changes }) => {
-  for (const change of changes) {
-    if (files.has(change.uri) || (!checkedOnDisk.has(change.uri) && change.type !== FileChangeType.Created)) continue;
-    if (change.type === FileChangeType.Deleted) {
-      checkedOnDisk.delete(change.uri);
-      void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
-    } else if (checkedOnDisk.size > 0 && /\.ya?ml$/i.test(change.uri)) void checkFileOnDisk(change.uri);
-  }
+  if (changes.some((change) => !files.has(change.uri) && /\.ya?ml$/i.test(change.uri))) recheckWorkspaceSoon();
 });
 
 /** The open file evaluated at its current version, with the settings used; undefined when it is gone or not checked. */

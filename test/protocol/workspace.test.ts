@@ -57,4 +57,26 @@ describe('aksPolicy/checkWorkspace', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('judges the files of a folder as one apply: Services in two files may not share a selector', TEST_TIMEOUT, async () => {
+    const service = (name: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n`;
+    const root = workspace({ 'a/web.yaml': service('web'), 'b/web-copy.yaml': service('web-copy') });
+    const uri = (path: string) => pathToFileURL(join(root, path)).toString();
+    const client = await LspClient.start({
+      settings: { policies: { UniqueServiceSelectors: { effect: 'deny' } } },
+      workspaceFolders: [pathToFileURL(root).toString()],
+    });
+    try {
+      const since = client.mark();
+      const result = await client.request<CheckWorkspaceResult>(CheckWorkspaceRequest);
+      assert.equal(result.filesWithFindings, 2);
+      for (const path of ['a/web.yaml', 'b/web-copy.yaml']) {
+        const published = await client.waitForDiagnostics(uri(path), { since });
+        assert.ok(published.diagnostics.some((d) => d.code === 'k8sazurev1uniqueserviceselector'), path);
+      }
+    } finally {
+      await client.shutdown();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
