@@ -1,5 +1,6 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Path } from '../json';
+import { resolveAlias } from './anchors';
 
 /** What a JSON path leads to in the YAML tree of one document. */
 export interface Located {
@@ -45,7 +46,7 @@ function stepInto(doc: Document.Parsed, from: Node | null, segment: string | num
   let crossed = alias;
   if (isAlias(node)) {
     crossed ??= node;
-    node = (node.resolve(doc) as Node | undefined) ?? null;
+    node = resolveAlias(doc, node) ?? null;
   }
   if (typeof segment === 'number') {
     if (!isSeq(node)) return undefined;
@@ -68,7 +69,7 @@ function findKey(doc: Document.Parsed, map: YAMLMap, key: string, alias: Node | 
     if (!isMergeKey(pair)) continue;
     const sources = isSeq(pair.value) ? (pair.value.items as (Node | null)[]) : [pair.value];
     for (const source of sources) {
-      const target = isAlias(source) ? (source.resolve(doc) as Node | undefined) : source;
+      const target = isAlias(source) ? resolveAlias(doc, source) : source;
       if (!isMap(target)) continue;
       const hit = findKey(doc, target, key, alias ?? (source as Node), depth + 1);
       if (hit) return hit;

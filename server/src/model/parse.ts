@@ -1,5 +1,6 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { JsonObject, JsonValue } from '../json';
+import { resolveAlias } from './anchors';
 
 /**
  * One YAML document parsed as the Kubernetes API server reads it: YAML 1.1 scalars
@@ -82,7 +83,7 @@ function toJson(node: Node | null, doc: Document.Parsed, budget: { nodes: number
   if (depth > MAX_DEPTH) throw new TooComplex(`it is nested more than ${MAX_DEPTH} levels deep`);
   if (node === null) return null;
   if (isAlias(node)) {
-    const target = node.resolve(doc);
+    const target = resolveAlias(doc, node);
     if (target === undefined) throw new UnknownAnchor(node.source, node.range?.[0] ?? 0);
     return toJson(target, doc, budget, depth + 1);
   }
