@@ -5,6 +5,7 @@
  */
 import { getPath, isObject } from '../json';
 import type { JsonObject, JsonValue, Path, PathSegment } from '../json';
+import { goRegExp } from '../goRegex';
 import type { Culprit, FixOperation, FixProposal, Review, TemplateViolation } from './types';
 
 const STORE_BASE_URL = 'https://store.policy.core.windows.net/kubernetes/';
@@ -349,106 +350,6 @@ export function podName(review: Review): JsonValue | undefined {
 // ---------------------------------------------------------------------------
 // Rego's regex builtins: Go's RE2 syntax, run as a JavaScript RegExp
 
-/** POSIX classes that RE2 accepts inside brackets (`[[:alpha:]]`), as ASCII ranges. */
-const POSIX_CLASSES: Readonly<Record<string, string>> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
-
-const LEADING_FLAGS = /^\(\?([imsU]+)\)/;
-
-/**
- * Translates a Go (RE2) pattern to a JavaScript RegExp. Throws where Go would refuse the pattern
- * (lookarounds, backreferences) and where Node cannot say the same thing (flags inside the pattern,
- * Unicode classes), so that an unsupported pattern errs like an invalid one instead of matching wrongly.
- */
-function goRegExp(pattern: string): RegExp {
-  let flags = '';
-  let rest = pattern;
-  const leading = LEADING_FLAGS.exec(rest);
-  if (leading) {
-    if (leading[1]?.includes('U')) throw new Error('ungreedy mode is not supported');
-    flags = [...new Set(leading[1])].join('');
-    rest = rest.slice(leading[0].length);
-  }
-  let source = '';
-  let inClass = false;
-  for (let i = 0; i < rest.length; i++) {
-    const character = rest[i] ?? '';
-    if (character === '\\') {
-      const next = rest[i + 1];
-      if (next === undefined) throw new Error('trailing backslash');
-      if (next === 'Q') {
-        const end = rest.indexOf('\\E', i + 2);
-        const literal = end === -1 ? rest.slice(i + 2) : rest.slice(i + 2, end);
-        source += literal.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-        i = end === -1 ? rest.length : end + 1;
-        continue;
-      }
-      if (/[1-9pPC]/.test(next)) throw new Error(`\\${next} is not supported`);
-      if (next === 'A' && !inClass) source += '^';
-      else if (next === 'z' && !inClass) source += '(?![\\s\\S])';
-      else if (next === 'x' && rest[i + 2] === '{') {
-        const end = rest.indexOf('}', i + 3);
-        const hex = rest.slice(i + 3, end);
-        if (end === -1 || !/^[0-9A-Fa-f]{1,4}$/.test(hex)) throw new Error('\\x{...} out of range');
-        source += `\\u${hex.padStart(4, '0')}`;
-        i = end;
-        continue;
-      } else source += character + next;
-      i++;
-      continue;
-    }
-    if (inClass) {
-      const posix = /^\[:(\^?)([a-z]+):\]/.exec(rest.slice(i));
-      if (posix) {
-        const ranges = POSIX_CLASSES[posix[2] ?? ''];
-        if (ranges === undefined || posix[1] === '^') throw new Error(`[:${posix[1] ?? ''}${posix[2] ?? ''}:] is not supported`);
-        source += ranges;
-        i += posix[0].length - 1;
-        continue;
-      }
-      if (character === ']') inClass = false;
-      source += character;
-      continue;
-    }
-    if (character === '[') {
-      inClass = true;
-      source += character;
-      // A `]` (after an optional `^`) right after `[` is a literal in both dialects.
-      if (rest[i + 1] === '^') source += rest[++i];
-      if (rest[i + 1] === ']') source += `\\${rest[++i]}`;
-      continue;
-    }
-    if (character === '(' && rest[i + 1] === '?') {
-      if (rest.startsWith('(?P<', i)) {
-        source += '(?<';
-        i += 3;
-        continue;
-      }
-      if (!rest.startsWith('(?:', i) && !(rest.startsWith('(?<', i) && /^\(\?<[A-Za-z_]/.test(rest.slice(i)))) {
-        throw new Error('lookarounds and inline flags are not supported');
-      }
-    }
-    source += character;
-  }
-  return new RegExp(source, flags);
-}
-
-const compiledPatterns = new Map<string, RegExp | undefined>();
-
 /**
  * Rego's `re_match(pattern, value)` / `regex.match`: whether `value` contains a match of the Go
  * pattern. Undefined where the builtin errs (an operand that is not a string, a pattern Go refuses),
@@ -456,16 +357,11 @@ const compiledPatterns = new Map<string, RegExp | undefined>();
  */
 export function regoRegexMatch(pattern: JsonValue | undefined, value: JsonValue | undefined): boolean | undefined {
   if (typeof pattern !== 'string' || typeof value !== 'string') return undefined;
-  if (!compiledPatterns.has(pattern)) {
-    let compiled: RegExp | undefined;
-    try {
-      compiled = goRegExp(pattern);
-    } catch {
-      compiled = undefined;
-    }
-    compiledPatterns.set(pattern, compiled);
+  try {
+    return goRegExp(pattern).test(value);
+  } catch {
+    return undefined;
   }
-  return compiledPatterns.get(pattern)?.test(value);
 }
 
 // ---------------------------------------------------------------------------
