@@ -7,10 +7,12 @@ import { basename, dirname, join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isObject, type JsonObject, type JsonValue } from '../json';
 import type { CatalogResult } from '../protocol';
+import { mutatorByUrl } from '../mutations/index';
+import type { Mutator } from '../mutations/types';
 import { DEFAULT_SETTINGS, describe, NO_INITIATIVE, parseEffect, type PolicyOverride, type Settings } from '../settings';
 import { templateByStoreUrl } from '../templates/index';
 import type { ConstraintTemplate } from '../templates/types';
-import type { ActiveConstraint, ConstraintMatch, LabelSelector, LabelSelectorRequirement, ResolvedPolicy } from './types';
+import type { ActiveConstraint, ActiveMutation, ConstraintMatch, LabelSelector, LabelSelectorRequirement, ResolvedPolicy } from './types';
 
 // ---- The files, as the schemas in policies/schema describe them ----
 
@@ -37,6 +39,14 @@ interface DetailsFile {
   values?: JsonObject;
 }
 
+/** A mutation policy's details: the Gatekeeper mutator to install and its namespaces (no kinds, labels or values). */
+interface MutationDetailsFile {
+  source?: JsonValue;
+  mutationInfo: { sourceType: 'PublicURL'; url: string };
+  namespaces?: JsonValue;
+  excludedNamespaces?: JsonValue;
+}
+
 interface DefinitionFile {
   id: string;
   name: string;
@@ -46,7 +56,7 @@ interface DefinitionFile {
     version: string;
     versions?: string[];
     parameters: Record<string, ParameterFile>;
-    policyRule: { then: { effect: string; details: DetailsFile } };
+    policyRule: { then: { effect: string; details: DetailsFile | MutationDetailsFile } };
   };
 }
 
@@ -82,7 +92,8 @@ export interface PolicyParameter {
   matchesSchema?: ValidateFunction;
 }
 
-export interface PolicyDefinition {
+/** What every stored definition has, whatever it installs in the cluster. */
+interface DefinitionCommon {
   guid: string;
   file: string;
   /** The file name without `@<version>` and `.json`: the same for every version of a definition. */
@@ -92,15 +103,37 @@ export interface PolicyDefinition {
   parameters: Map<string, PolicyParameter>;
   /** `policyRule.then.effect`: usually `[parameters('effect')]`. */
   effect: string;
-  details: DetailsFile;
-  template: ConstraintTemplate;
   /** The page findings link to: the Azure portal's, or `metadata.aksPolicyDocsUrl` for a definition that is not Azure's. */
   docsUrl: string;
 }
 
+/** A validation definition: it installs a constraint of a template, which judges objects. */
+export interface PolicyDefinition extends DefinitionCommon {
+  details: DetailsFile;
+  template: ConstraintTemplate;
+}
+
+/** A mutation definition (effect Mutate): it installs a Gatekeeper mutator, which changes objects before they are judged. */
+export interface MutationDefinition extends DefinitionCommon {
+  details: MutationDetailsFile;
+  mutator: Mutator;
+}
+
+/** Any definition stored in policies/definitions. */
+export type StoredDefinition = PolicyDefinition | MutationDefinition;
+
+export function isMutation(definition: StoredDefinition): definition is MutationDefinition {
+  return 'mutator' in definition;
+}
+
+/** The template or mutator that a definition installs, by the name the catalog answer shows. */
+function implementationName(definition: StoredDefinition): string {
+  return isMutation(definition) ? definition.mutator.name : definition.template.name;
+}
+
 export interface InitiativeMember {
   referenceId: string;
-  definition: PolicyDefinition;
+  definition: StoredDefinition;
   /** The version range the initiative pins, e.g. `6.*.*`. */
   definitionVersion: string;
   /** What the initiative passes to the definition's parameters: literals, or expressions over its own parameters. */
@@ -119,6 +152,7 @@ export interface Initiative {
 export interface PolicyCatalog {
   initiatives: Initiative[];
   definitions: PolicyDefinition[];
+  mutations: MutationDefinition[];
 }
 
 /** The bundled policy files are wrong; `problems` lists every mistake found, each naming its file. */
@@ -189,7 +223,7 @@ function formatSchemaErrors(errors: ErrorObject[] | null | undefined): string[] 
 export function loadCatalog(policiesDir: string = findPoliciesDir()): PolicyCatalog {
   const schemas = compilePolicySchemas(policiesDir);
   const problems: string[] = [];
-  const definitions: PolicyDefinition[] = [];
+  const definitions: StoredDefinition[] = [];
   for (const file of jsonFiles(join(policiesDir, 'definitions'))) {
     const json = readJsonFile(file, problems);
     if (json === undefined) continue;
@@ -221,7 +255,11 @@ export function loadCatalog(policiesDir: string = findPoliciesDir()): PolicyCata
   }
   if (initiatives.length === 0) problems.push(`${policiesDir}: no initiative.`);
   if (problems.length > 0) throw new CatalogError(problems);
-  return { initiatives, definitions };
+  return {
+    initiatives,
+    definitions: definitions.filter((definition): definition is PolicyDefinition => !isMutation(definition)),
+    mutations: definitions.filter(isMutation),
+  };
 }
 
 /** The JSON files of `dir` and of its subfolders (e.g. definitions/pss/), sorted by name. */
@@ -269,7 +307,7 @@ function loadParameters(file: string, owner: string, parameters: Record<string, 
   return loaded;
 }
 
-function loadDefinition(file: string, json: DefinitionFile, ajv: Ajv, problems: string[]): PolicyDefinition | undefined {
+function loadDefinition(file: string, json: DefinitionFile, ajv: Ajv, problems: string[]): StoredDefinition | undefined {
   const { properties } = json;
   const guid = json.name;
   const count = problems.length;
@@ -278,18 +316,42 @@ function loadDefinition(file: string, json: DefinitionFile, ajv: Ajv, problems: 
   const parameters = loadParameters(file, 'definition', properties.parameters, ajv, problems);
   const { effect, details } = properties.policyRule.then;
   checkReferences(file, 'policyRule.then', { effect, details: detailsAsJson(details) }, parameters, problems);
-  const template = templateByStoreUrl(details.templateInfo.url);
-  if (!template) problems.push(`${file}: no registered constraint template has the store URL ${details.templateInfo.url}.`);
-  if (!template || problems.length > count) return undefined;
-  const name = basename(file, '.json').split('@')[0];
-  const definition: PolicyDefinition = { guid, file, name, displayName: properties.displayName, version: properties.version, parameters, effect, details, template, docsUrl: properties.metadata.aksPolicyDocsUrl ?? docsUrl(guid) };
-  // Azure would not accept an assignment whose effect is not an effect, so neither do we.
+  const common: DefinitionCommon = {
+    guid,
+    file,
+    name: basename(file, '.json').split('@')[0],
+    displayName: properties.displayName,
+    version: properties.version,
+    parameters,
+    effect,
+    docsUrl: properties.metadata.aksPolicyDocsUrl ?? docsUrl(guid),
+  };
+  let definition: StoredDefinition | undefined;
+  if ('mutationInfo' in details) {
+    const mutator = mutatorByUrl(details.mutationInfo.url);
+    if (!mutator) problems.push(`${file}: no registered mutator has the store URL ${details.mutationInfo.url}.`);
+    else definition = { ...common, details, mutator };
+  } else {
+    const template = templateByStoreUrl(details.templateInfo.url);
+    if (!template) problems.push(`${file}: no registered constraint template has the store URL ${details.templateInfo.url}.`);
+    else definition = { ...common, details, template };
+  }
+  if (!definition || problems.length > count) return undefined;
+  // Azure would not accept an assignment whose effect is not an effect of its kind, so neither do we.
   const defaultEffect = evaluate(effect, defaultsOf(parameters));
-  if (parseEffect(defaultEffect) === undefined) problems.push(`${file}: policyRule.then.effect gives ${describe(defaultEffect)}, not an effect.`);
+  const knownEffect = isMutation(definition) ? parseMutationEffect(defaultEffect) : parseEffect(defaultEffect);
+  if (knownEffect === undefined) problems.push(`${file}: policyRule.then.effect gives ${describe(defaultEffect)}, not ${isMutation(definition) ? 'Mutate or Disabled' : 'an effect'}.`);
   return definition;
 }
 
-function loadInitiative(file: string, json: InitiativeFile, definitions: PolicyDefinition[], ajv: Ajv, problems: string[]): Initiative {
+/** A mutation's effect, in any letter case as Azure compares effects. */
+function parseMutationEffect(value: JsonValue): ActiveMutation['effect'] | undefined {
+  if (typeof value !== 'string') return undefined;
+  const lower = value.toLowerCase();
+  return lower === 'mutate' || lower === 'disabled' ? lower : undefined;
+}
+
+function loadInitiative(file: string, json: InitiativeFile, definitions: readonly StoredDefinition[], ajv: Ajv, problems: string[]): Initiative {
   const { properties } = json;
   const count = problems.length;
   if (json.id !== SET_DEFINITION_ID_PREFIX + json.name) problems.push(`${file}: id ${json.id} does not end with the name ${json.name}.`);
@@ -335,6 +397,8 @@ function loadInitiative(file: string, json: InitiativeFile, definitions: PolicyD
     const defaults = defaultsOf(parameters);
     for (const member of members) {
       for (const { parameter, value } of member.values) {
+        // A parameter without a default has a value only once an assignment gives one.
+        if (referencedParameters(value).some((name) => !defaults.has(name))) continue;
         const checked = checkParameterValue(parameter, evaluate(value, defaults));
         if (!checked.ok) problems.push(`${file}: member ${member.referenceId} passes ${parameter.name} an invalid value: ${checked.reason}.`);
       }
@@ -369,15 +433,15 @@ function compareVersions(a: string, b: string): number {
   return Number(!a.includes('-')) - Number(!b.includes('-'));
 }
 
-function newestOf(definitions: readonly PolicyDefinition[]): PolicyDefinition | undefined {
-  return definitions.reduce<PolicyDefinition | undefined>((newest, candidate) => (newest && compareVersions(newest.version, candidate.version) >= 0 ? newest : candidate), undefined);
+function newestOf<Definition extends StoredDefinition>(definitions: readonly Definition[]): Definition | undefined {
+  return definitions.reduce<Definition | undefined>((newest, candidate) => (newest && compareVersions(newest.version, candidate.version) >= 0 ? newest : candidate), undefined);
 }
 
 /**
  * Several versions of one definition may be stored, one file each: `<Name>.json` and `<Name>@<version>.json`.
  * Says what is wrong when `definition` repeats a stored version, breaks that naming, or takes another definition's name.
  */
-function findVersionClash(stored: readonly PolicyDefinition[], definition: PolicyDefinition): string | undefined {
+function findVersionClash(stored: readonly StoredDefinition[], definition: StoredDefinition): string | undefined {
   const suffix = basename(definition.file, '.json').slice(definition.name.length + 1);
   if (suffix !== '' && suffix !== definition.version) return `the file name says version ${suffix}, but the definition is version ${definition.version}.`;
   for (const other of stored) {
@@ -388,7 +452,7 @@ function findVersionClash(stored: readonly PolicyDefinition[], definition: Polic
   return undefined;
 }
 
-function detailsAsJson(details: DetailsFile): JsonObject {
+function detailsAsJson(details: DetailsFile | MutationDetailsFile): JsonObject {
   return Object.fromEntries(Object.entries(details).filter((entry): entry is [string, JsonValue] => entry[1] !== undefined));
 }
 
@@ -425,6 +489,17 @@ function checkReferences(file: string, where: string, value: JsonValue, paramete
   } else if (isObject(value)) {
     for (const [key, item] of Object.entries(value)) checkReferences(file, `${where}.${key}`, item, parameters, problems);
   }
+}
+
+/** The parameters that `value` reads. Only called on values that checkReferences accepted. */
+function referencedParameters(value: JsonValue): string[] {
+  if (typeof value === 'string') {
+    const parsed = parseString(value);
+    return parsed && 'parameter' in parsed ? [parsed.parameter] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap(referencedParameters);
+  if (isObject(value)) return Object.values(value).flatMap(referencedParameters);
+  return [];
 }
 
 /** Substitutes parameter values into `value`. Only called on values that checkReferences accepted. */
@@ -512,7 +587,7 @@ function defaultsOf(parameters: Map<string, PolicyParameter>): Map<string, JsonV
 }
 
 /** The parameters without a default, which an assignment must give a value. */
-function requiredParameters(definition: PolicyDefinition): PolicyParameter[] {
+function requiredParameters(definition: StoredDefinition): PolicyParameter[] {
   return Array.from(definition.parameters.values()).filter((parameter) => parameter.defaultValue === undefined);
 }
 
@@ -547,10 +622,27 @@ export function resolvePolicy(catalog: PolicyCatalog, settings: Settings): Resol
     problems.push(`aksPolicy.initiative: no initiative is called ${describe(settings.initiative)} (known: ${known}, or a GUID); using "${initiative.alias ?? initiative.guid}".`);
   }
   const scope = assignInitiativeParameters(initiative, settings, problems);
-  // The catalog made sure that each member gets a value for every parameter without a default.
-  const constraints = initiative.members.map(
-    (member) => resolveMember(member, scope, Object.hasOwn(settings.policies, member.referenceId) ? settings.policies[member.referenceId] : undefined, problems).constraint,
-  );
+  const constraints: ActiveConstraint[] = [];
+  const mutations: ActiveMutation[] = [];
+  const assign = (resolved: ResolvedMember) => {
+    if ('constraint' in resolved) constraints.push(resolved.constraint);
+    else mutations.push(resolved.mutation);
+  };
+  // Members that read an initiative parameter without a value get their definition's default, or are left out without one.
+  const leftOut: string[] = [];
+  for (const member of initiative.members) {
+    const resolved = resolveMember(member, scope, Object.hasOwn(settings.policies, member.referenceId) ? settings.policies[member.referenceId] : undefined, problems);
+    if (resolved.unassigned.length === 0) assign(resolved);
+    else leftOut.push(member.referenceId);
+  }
+  const unset = Array.from(initiative.parameters.keys()).filter((name) => !scope.has(name));
+  if (unset.length > 0) {
+    const them = unset.length === 1 ? 'it' : 'them';
+    const notAssigned = leftOut.length === 0 ? '' : `, and ${leftOut.join(', ')} ${leftOut.length === 1 ? 'is' : 'are'} not assigned`;
+    problems.push(
+      `aksPolicy.parameters: set ${unset.map((name) => `"${name}"`).join(', ')}; the ${initiative.displayName} initiative has no default for ${them}, and Azure asks for ${them} when it is assigned. Until then, its members use their definitions' own defaults${notAssigned}.`,
+    );
+  }
   // A key that names no member but a built-in definition assigns that definition on its own, beside the initiative.
   for (const [key, override] of Object.entries(settings.policies)) {
     if (initiative.members.some((member) => member.referenceId === key)) continue;
@@ -561,9 +653,10 @@ export function resolvePolicy(catalog: PolicyCatalog, settings: Settings): Resol
       continue;
     }
     const member: InitiativeMember = { referenceId: key, definition, definitionVersion: definition.version, values: [] };
-    const { constraint, unassigned } = resolveMember(member, new Map(), override, problems);
+    const resolved = resolveMember(member, new Map(), override, problems);
+    const { unassigned } = resolved;
     // Azure refuses an assignment without a value for a parameter that has no default: so does this one, until it is set.
-    if (unassigned.length === 0) constraints.push(constraint);
+    if (unassigned.length === 0) assign(resolved);
     else {
       const settings = unassigned.map((parameter) => `aksPolicy.policies.${key}.parameters.${parameter.name}`).join(' and ');
       problems.push(`aksPolicy.policies.${key}: set ${settings}; ${definition.displayName} has no default for ${unassigned.length === 1 ? 'it' : 'them'}, so it is not assigned until then.`);
@@ -572,17 +665,19 @@ export function resolvePolicy(catalog: PolicyCatalog, settings: Settings): Resol
   const effect = initiative.parameters.has('effect') ? parseEffect(scope.get('effect')) : undefined;
   const info: ResolvedPolicy['initiative'] = { id: initiative.guid, displayName: initiative.displayName, version: initiative.version };
   if (initiative.alias) info.alias = initiative.alias;
-  return { initiative: info, effect: effect ?? settings.effect, constraints, problems };
+  const policy: ResolvedPolicy = { initiative: info, effect: effect ?? settings.effect, constraints, problems };
+  if (mutations.length > 0) policy.mutations = mutations;
+  return policy;
 }
 
 /**
  * A definition by its name (`HostNetworkPorts`), its GUID or its full id, in any case: the newest version stored,
  * as an assignment without a version gets. `<name or GUID>@<version>` picks that version.
  */
-export function findDefinition(catalog: PolicyCatalog, key: string): PolicyDefinition | undefined {
+export function findDefinition(catalog: PolicyCatalog, key: string): StoredDefinition | undefined {
   const [wanted = '', version] = key.trim().toLowerCase().split('@');
   const guid = wanted.slice(wanted.lastIndexOf('/') + 1);
-  const versions = catalog.definitions.filter((definition) => definition.guid === guid || definition.name.toLowerCase() === wanted);
+  const versions = storedDefinitions(catalog).filter((definition) => definition.guid === guid || definition.name.toLowerCase() === wanted);
   return version === undefined ? newestOf(versions) : versions.find((definition) => definition.version.toLowerCase() === version);
 }
 
@@ -599,9 +694,15 @@ export function assignDefinition(definition: PolicyDefinition, values: Record<st
     if (parameter) member.values.push({ parameter, value });
     else problems.push(`${definition.displayName} has no parameter "${name}"; ignored.`);
   }
-  const { constraint, unassigned } = resolveMember(member, new Map(), undefined, problems);
+  const { scope, unassigned } = memberScope(member, new Map(), undefined, problems);
+  const constraint = constraintOf(member, definition, scope, unassigned, problems);
   for (const parameter of unassigned) problems.push(`${definition.displayName} needs a value for "${parameter.name}", which has no default.`);
   return { constraint, problems };
+}
+
+/** Validation and mutation definitions together, as `aksPolicy.policies` and custom initiatives name them. */
+function storedDefinitions(catalog: PolicyCatalog): StoredDefinition[] {
+  return [...catalog.definitions, ...catalog.mutations];
 }
 
 /** The initiative's parameter values: defaults, overridden by the settings that feed them. */
@@ -638,25 +739,49 @@ function assignInitiativeParameters(initiative: Initiative, settings: Settings, 
   return scope;
 }
 
+/** What an assignment of a member puts in the cluster: a constraint or a mutator, and what it lacks to be assigned. */
+type ResolvedMember = ({ constraint: ActiveConstraint } | { mutation: ActiveMutation }) & { unassigned: PolicyParameter[] };
+
 /**
- * The constraint an assignment of `member` makes, and the parameters without a default that got no value
- * (Azure would refuse the assignment; the caller decides what to do with the constraint).
+ * The constraint or mutator an assignment of `member` makes, and the parameters without a default that got no
+ * value (Azure would refuse the assignment; the caller decides what to do with the member).
  */
-function resolveMember(
+function resolveMember(member: InitiativeMember, initiativeScope: Map<string, JsonValue>, override: PolicyOverride | undefined, problems: string[]): ResolvedMember {
+  const { definition } = member;
+  const { scope, unassigned } = memberScope(member, initiativeScope, override, problems);
+  if (isMutation(definition)) return { mutation: mutationOf(member, definition, scope, problems), unassigned };
+  return { constraint: constraintOf(member, definition, scope, unassigned, problems), unassigned };
+}
+
+/** The definition's parameter values: its defaults, what the initiative passes, then the member's overrides. */
+function memberScope(
   member: InitiativeMember,
   initiativeScope: Map<string, JsonValue>,
   override: PolicyOverride | undefined,
   problems: string[],
-): { constraint: ActiveConstraint; unassigned: PolicyParameter[] } {
+): { scope: Map<string, JsonValue>; unassigned: PolicyParameter[] } {
   const { definition } = member;
   const scope = defaultsOf(definition.parameters);
+  const effectParameter = definition.parameters.get('effect');
   for (const { parameter, value } of member.values) {
-    const checked = checkParameterValue(parameter, evaluate(value, initiativeScope));
+    // Reading an initiative parameter that has no value passes nothing: the definition's own default stands.
+    if (referencedParameters(value).some((name) => !initiativeScope.has(name))) continue;
+    const passed = evaluate(value, initiativeScope);
+    let checked = checkParameterValue(parameter, passed);
+    // Deployment Safeguards passes its Deny to the audit-only PrintMutationsAnnotations: such a member audits. That is
+    // the initiative's own wiring, which no setting can change, so it is no settings problem.
+    if (!checked.ok && parameter === effectParameter && parseEffect(passed) === 'deny') {
+      const audit = checkParameterValue(parameter, 'Audit');
+      if (audit.ok) checked = audit;
+    }
     if (checked.ok) scope.set(parameter.name, checked.value);
     else problems.push(`${member.referenceId}: the initiative passes ${parameter.name} a value that ${definition.displayName} refuses (${checked.reason}); using ${describe(parameter.defaultValue)}.`);
   }
   if (override) applyOverride(member, override, scope, problems);
+  return { scope, unassigned: requiredParameters(definition).filter((parameter) => !scope.has(parameter.name)) };
+}
 
+function constraintOf(member: InitiativeMember, definition: PolicyDefinition, scope: Map<string, JsonValue>, unassigned: readonly PolicyParameter[], problems: string[]): ActiveConstraint {
   const { details } = definition;
   const read = (value: JsonValue | undefined): JsonValue | undefined => (value === undefined ? undefined : evaluate(value, scope));
   const effect = parseEffect(evaluate(definition.effect, scope));
@@ -670,8 +795,7 @@ function resolveMember(
     labelSelector: toLabelSelector(read(details.labelSelector)),
   };
   const source = read(details.source);
-  const unassigned = requiredParameters(definition).filter((parameter) => !scope.has(parameter.name));
-  const constraint: ActiveConstraint = {
+  return {
     referenceId: member.referenceId,
     definitionId: definition.guid,
     displayName: definition.displayName,
@@ -683,7 +807,29 @@ function resolveMember(
     match,
     source: source === 'Generated' || source === 'All' ? source : 'Original',
   };
-  return { constraint, unassigned };
+}
+
+function mutationOf(member: InitiativeMember, definition: MutationDefinition, scope: Map<string, JsonValue>, problems: string[]): ActiveMutation {
+  const { details } = definition;
+  const read = (value: JsonValue | undefined): JsonValue | undefined => (value === undefined ? undefined : evaluate(value, scope));
+  const effect = parseMutationEffect(evaluate(definition.effect, scope));
+  if (!effect) problems.push(`${member.referenceId}: its effect is not Mutate or Disabled; using Disabled.`);
+  return {
+    referenceId: member.referenceId,
+    definitionId: definition.guid,
+    definitionName: definition.name,
+    displayName: definition.displayName,
+    version: definition.version,
+    docsUrl: definition.docsUrl,
+    mutator: definition.mutator,
+    effect: effect ?? 'disabled',
+    match: {
+      kinds: definition.mutator.kinds,
+      namespaces: stringsOf(read(details.namespaces)),
+      excludedNamespaces: withAlwaysExcluded(stringsOf(read(details.excludedNamespaces))),
+      labelSelector: {},
+    },
+  };
 }
 
 /** `values` minus the entries that are just a reference to a parameter without a value: Gatekeeper would see no such key. */
@@ -706,7 +852,9 @@ function applyOverride(member: InitiativeMember, override: PolicyOverride, scope
     else problems.push(`${where}: ${checked.reason}; ${scope.has(parameter.name) ? `using ${describe(scope.get(parameter.name))}` : 'ignored'}.`);
   };
   const effectParameter = definition.parameters.get('effect');
-  if (override.effect !== undefined && effectParameter) assign(effectParameter, override.effect, `${setting}.effect`);
+  // Settings speak the validation effects: for a mutation, any of them but disabled means that it mutates.
+  const effect = isMutation(definition) && override.effect !== undefined && override.effect !== 'disabled' ? 'Mutate' : override.effect;
+  if (effect !== undefined && effectParameter) assign(effectParameter, effect, `${setting}.effect`);
   for (const [name, value] of Object.entries(override.parameters)) {
     const where = `${setting}.parameters.${name}`;
     const parameter = findParameter(definition.parameters, name);
@@ -764,7 +912,7 @@ export function catalogResult(catalog: PolicyCatalog): CatalogResult {
         definitionId: definition.guid,
         displayName: definition.displayName,
         version: definition.version,
-        template: definition.template.name,
+        template: implementationName(definition),
         docsUrl: definition.docsUrl,
       })),
     })),
@@ -773,14 +921,15 @@ export function catalogResult(catalog: PolicyCatalog): CatalogResult {
       definitionId: definition.guid,
       displayName: definition.displayName,
       version: definition.version,
-      template: definition.template.name,
+      template: implementationName(definition),
       docsUrl: definition.docsUrl,
     })),
   };
 }
 
 /** One definition per GUID, the newest stored version, as Azure serves a definition assigned on its own. */
-function newestDefinitions(catalog: PolicyCatalog): PolicyDefinition[] {
-  const guids = [...new Set(catalog.definitions.map((definition) => definition.guid))];
-  return guids.flatMap((guid) => newestOf(catalog.definitions.filter((definition) => definition.guid === guid)) ?? []);
+function newestDefinitions(catalog: PolicyCatalog): StoredDefinition[] {
+  const all = storedDefinitions(catalog);
+  const guids = [...new Set(all.map((definition) => definition.guid))];
+  return guids.flatMap((guid) => newestOf(all.filter((definition) => definition.guid === guid)) ?? []);
 }

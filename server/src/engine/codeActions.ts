@@ -86,10 +86,12 @@ function resolveFix(context: CodeActionContext, document: AnalyzedDocument, find
 /** Undefined when the culprit sits on the `---` line: a comment above it would belong to the previous document. */
 function suppressAction(context: CodeActionContext, document: AnalyzedDocument, finding: Finding, diagnostic: Diagnostic | undefined): CodeAction | undefined {
   const text = document.parsed.text;
-  if (/^---(?:[ \t]|$)/m.test(text.slice(finding.lineStart, finding.lineStart + 4))) return undefined;
-  const indent = /^[ \t]*/.exec(text.slice(finding.lineStart))?.[0] ?? '';
+  // The comment goes after a byte order mark, which must stay the file's first character.
+  const lineStart = finding.lineStart + (text.charCodeAt(finding.lineStart) === 0xfeff ? 1 : 0);
+  if (/^---(?:[ \t]|$)/m.test(text.slice(lineStart, lineStart + 4))) return undefined;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const at = document.start + finding.lineStart;
+  const at = document.start + lineStart;
   return {
     title: `Suppress ${finding.template} here (then write the reason after "--")`,
     kind: CodeActionKind.QuickFix,

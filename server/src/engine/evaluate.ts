@@ -6,6 +6,7 @@ import { findResources, type Resource } from '../model/resources';
 import type { Culprit, FixOperation, FixProposal, InventoryObject, Review } from '../templates/types';
 import { matchesConstraint, targetOf } from './match';
 import { lineOf, lineStartsOf } from '../model/lines';
+import { mutateAdmission, type AppliedMutation } from './mutate';
 import { findSuppressions, type Suppression } from './suppress';
 import type { ActiveConstraint, ResolvedPolicy } from './types';
 
@@ -129,8 +130,18 @@ export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy,
   const findings: Finding[] = [];
   const seen = new Set<string>();
   let readInventory = false;
+  const noticed = new Set<string>();
   for (const resource of resources) {
-    for (const admission of admissionObjects(resource, options.defaultNamespace)) {
+    for (const asWritten of admissionObjects(resource, options.defaultNamespace)) {
+      // Gatekeeper mutates before it validates: the constraints judge the object as the mutators leave it.
+      const { admission, applied } = mutateAdmission(asWritten, policy.mutations ?? []);
+      for (const mutation of applied) {
+        const notice = mutationNotice(parsed, asWritten, mutation);
+        const key = `${notice.start}\u0000${notice.message}`;
+        if (noticed.has(key)) continue;
+        noticed.add(key);
+        notices.push(notice);
+      }
       let reviewWithInventory: Review | undefined;
       for (const constraint of policy.constraints) {
         if (constraint.effect === 'disabled' || !appliesTo(constraint, admission)) continue;
@@ -204,6 +215,13 @@ function workloadNote(admission: AdmissionObject, constraint: ActiveConstraint, 
   return effect === 'deny'
     ? ` (the ${kind} is accepted, but the Pods it creates will be rejected)`
     : ` (the ${kind} is accepted; the Pods it creates will be reported by audit)`;
+}
+
+/** What a mutation in force will change, shown where it changes it: information, not a violation. */
+function mutationNotice(parsed: ParsedDocument, admission: AdmissionObject, { mutation, change }: AppliedMutation): Notice {
+  const [start, end] = culpritLocation(parsed, admission, change);
+  const where = admission.workloadKind ? `here, in the Pods this ${admission.workloadKind} creates` : 'here';
+  return { severity: 'information', message: `AKS Policy: the cluster will ${change.action} ${where} (${mutation.definitionName})`, start, end };
 }
 
 function culpritLocation(parsed: ParsedDocument, admission: AdmissionObject, culprit: Culprit | undefined): [number, number] {

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../json';
+import type { Mutator } from '../mutations/types';
 import type { ConstraintTemplate } from '../templates/types';
 
 export type Effect = 'audit' | 'deny' | 'disabled';
@@ -39,6 +40,22 @@ export interface ActiveConstraint {
   source: 'Original' | 'Generated' | 'All';
 }
 
+/** A mutation member of the active initiative, resolved: the Gatekeeper mutator the cluster would run. */
+export interface ActiveMutation {
+  referenceId: string;
+  definitionId: string;
+  /** The definition's file name without its version, e.g. `MutateRunAsNonRoot`: what notices name. */
+  definitionName: string;
+  displayName: string;
+  version: string;
+  docsUrl: string;
+  mutator: Mutator;
+  /** Azure's Mutate or Disabled (Deployment Safeguards passes `effectForMutationPolicies`, Disabled by default). */
+  effect: 'mutate' | 'disabled';
+  /** Kinds, namespaces and excluded namespaces: mutators take no label selector. */
+  match: ConstraintMatch;
+}
+
 export interface InitiativeInfo {
   id: string;
   alias?: string;
@@ -51,6 +68,8 @@ export interface ResolvedPolicy {
   initiative: InitiativeInfo;
   effect: Effect;
   constraints: ActiveConstraint[];
+  /** The mutation members, which change Pods and other objects before the constraints judge them; absent when there are none. */
+  mutations?: ActiveMutation[];
   /** Problems in the settings; each already fell back to a default. */
   problems: string[];
 }

@@ -61,6 +61,10 @@ export function parseYamlDocument(text: string): ParsedDocument {
   }
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
+    // The parser catches its own stack overflow on absurd nesting and reports it as an error.
+    if (doc.errors.some((error) => error.message.includes('Maximum call stack size exceeded'))) {
+      return { text, status: 'too-complex', reason: `it is nested too deep for the YAML parser` };
+    }
     return { text, status: 'syntax-error', doc, reason: first.message.split('\n')[0], reasonOffset: first.pos[0] };
   }
   if (doc.contents === null) return { text, status: 'empty', doc };

@@ -14,6 +14,7 @@ import {
 import type { ActiveConstraint, ResolvedPolicy } from '../../../server/src/engine/types';
 import { isObject, type JsonObject, type JsonValue } from '../../../server/src/json';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../../../server/src/settings';
+import { mutatorByUrl } from '../../../server/src/mutations/index';
 import { templateByStoreUrl } from '../../../server/src/templates/index';
 import { pssChecks } from '../../../server/src/templates/pss/index';
 
@@ -135,13 +136,26 @@ describe('catalog references (meta)', () => {
     }
   });
 
-  it('every definition names a registered constraint template', () => {
-    for (const definition of definitions) {
+  const details = (definition: JsonObject) => field(definition, 'properties', 'policyRule', 'then', 'details');
+  const mutations = definitions.filter((definition) => isObject(details(definition).mutationInfo));
+
+  it('every validation definition names a registered constraint template', () => {
+    for (const definition of definitions.filter((candidate) => !mutations.includes(candidate))) {
       const url = field(definition, 'properties', 'policyRule', 'then', 'details', 'templateInfo').url;
       assert.equal(typeof url, 'string');
       const template = templateByStoreUrl(String(url));
       assert.ok(template, `${field(definition, 'properties').displayName}: no template registered for ${url}`);
       assert.equal(template.storeUrl, url);
+    }
+  });
+
+  it('every mutation definition names a registered mutator, and only mutates or is disabled', () => {
+    assert.equal(mutations.length, 19);
+    for (const definition of mutations) {
+      const url = field(details(definition), 'mutationInfo').url;
+      const mutator = mutatorByUrl(String(url));
+      assert.ok(mutator, `${field(definition, 'properties').displayName}: no mutator registered for ${url}`);
+      assert.deepEqual(field(definition, 'properties', 'parameters', 'effect').allowedValues, ['Mutate', 'Disabled']);
     }
   });
 });
@@ -184,7 +198,7 @@ describe('loadCatalog', () => {
       ['pss-restricted', PSS_RESTRICTED, '1.37.0', 15],
       ['restricted', RESTRICTED, '2.5.0', 8],
     ]);
-    assert.equal(catalog.definitions.length, filesIn('definitions').length);
+    assert.equal(catalog.definitions.length + catalog.mutations.length, filesIn('definitions').length);
   });
 
   it('reports a schema error with its file', () => {

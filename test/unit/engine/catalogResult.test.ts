@@ -16,7 +16,7 @@ describe('catalogResult', () => {
   it('lists every built-in definition once, newest version, under the name aksPolicy.policies takes', () => {
     const ids = definitions.map((definition) => definition.definitionId);
     assert.equal(new Set(ids).size, ids.length);
-    assert.equal(new Set(catalog.definitions.map((definition) => definition.guid)).size, ids.length);
+    assert.equal(new Set([...catalog.definitions, ...catalog.mutations].map((definition) => definition.guid)).size, ids.length);
     for (const definition of definitions) {
       assert.doesNotMatch(definition.name, /@|\.json$/);
       assert.equal(findDefinition(catalog, definition.name)?.guid, definition.definitionId, definition.name);
