@@ -575,7 +575,7 @@ describe('robustness', () => {
       assert.ok(client.isAlive, 'the server is still running');
       assert.equal(single(await client.open(uriOf('after-garbage.yaml'), privilegedPod), PRIVILEGED).range.start.line, 10);
       const catalog = await client.request<CatalogResult>(CatalogRequest);
-      assert.equal(catalog.initiatives.length, 4);
+      assert.equal(catalog.initiatives.length, 5);
     });
   });
 });
@@ -607,13 +607,14 @@ function garbageDocuments(): [string, string][] {
 }
 
 describe('custom requests', () => {
-  it('aksPolicy/catalog lists Baseline (5 policies), Restricted (8) and the Pod Security Standards (12 and 15)', TEST_TIMEOUT, async () => {
+  it('aksPolicy/catalog lists Baseline (5 policies), CIS (7), Restricted (8) and the Pod Security Standards (12 and 15)', TEST_TIMEOUT, async () => {
     await withServer({}, async (client) => {
       const catalog = await client.request<CatalogResult>(CatalogRequest);
       assert.deepEqual(
         catalog.initiatives.map((initiative) => [initiative.alias, initiative.members.length]),
         [
           ['baseline', 5],
+          ['cis', 7],
           ['pss-baseline', 12],
           ['pss-restricted', 15],
           ['restricted', 8],

@@ -25,6 +25,7 @@ const BASELINE = 'a8640138-9b0a-4a28-b8cb-1666c838647d';
 const RESTRICTED = '42b8ef37-b724-4e24-bbc8-7a7708edfe00';
 const PSS_BASELINE = 'c41c74c5-9cdb-5427-be84-2ad013f909d6';
 const PSS_RESTRICTED = 'fdd161a7-c419-5682-95d3-d22f83893385';
+const CIS = '4fd005fd-51be-478f-a8fb-149d48b20d48';
 const CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE'];
 const DEFAULT_EXCLUDED = ['kube-system', 'gatekeeper-system', 'azure-arc', 'azure-extensions-usage-system'];
 const GROUP_IDS = { rule: 'MustRunAs', ranges: [{ min: 1, max: 65535 }] };
@@ -59,9 +60,9 @@ function filesIn(folder: string): string[] {
 describe('policy files and schemas', () => {
   const schemas = compilePolicySchemas(policiesDir);
 
-  it('has the definitions and the 4 initiatives', () => {
+  it('has the definitions and the initiatives', () => {
     assert.ok(filesIn('definitions').length >= 9 + 19);
-    assert.deepEqual(filesIn('initiatives').map((file) => file.slice(file.lastIndexOf('/') + 1)).sort(), ['baseline.json', 'pss-baseline.json', 'pss-restricted.json', 'restricted.json']);
+    assert.deepEqual(filesIn('initiatives').map((file) => file.slice(file.lastIndexOf('/') + 1)).sort(), ['baseline.json', 'cis.json', 'pss-baseline.json', 'pss-restricted.json', 'restricted.json']);
   });
 
   it('validates every definition against the definition schema', () => {
@@ -188,12 +189,13 @@ describe('loadCatalog', () => {
 
   it('finds policies/ from its own folder by default', () => {
     assert.equal(findPoliciesDir(), policiesDir);
-    assert.equal(loadCatalog().initiatives.length, 4);
+    assert.equal(loadCatalog().initiatives.length, 5);
   });
 
-  it('loads the four initiatives and every definition file', () => {
+  it('loads the initiatives and every definition file', () => {
     assert.deepEqual(catalog.initiatives.map((initiative) => [initiative.alias, initiative.guid, initiative.version, initiative.members.length]), [
       ['baseline', BASELINE, '1.4.0', 5],
+      ['cis', CIS, '1.0.0-preview', 7],
       ['pss-baseline', PSS_BASELINE, '1.37.0', 12],
       ['pss-restricted', PSS_RESTRICTED, '1.37.0', 15],
       ['restricted', RESTRICTED, '2.5.0', 8],
@@ -526,6 +528,50 @@ describe('resolvePolicy: the Pod Security Standards profiles', () => {
   });
 });
 
+describe('resolvePolicy: the CIS Kubernetes benchmark (preview)', () => {
+  const policy = resolve({ initiative: 'cis' });
+
+  it('resolves each pin to the version Azure picks, with the CIS control in the reference id', () => {
+    assert.deepEqual(policy.problems, []);
+    assert.deepEqual(policy.initiative, { id: CIS, alias: 'cis', displayName: '[Preview]: Kubernetes cluster should follow the security control recommendations of Center for Internet Security (CIS) Kubernetes benchmark', version: '1.0.0-preview' });
+    assert.deepEqual(
+      policy.constraints.map((constraint) => [constraint.referenceId, constraint.version, constraint.template.name]),
+      [
+        ['CIS5.1.1-NoWildcardsInRoles', '1.1.0', 'k8sazurev1blockwildcardroles'],
+        ['CIS5.1.3-NoClusterAdminRole', '1.1.0', 'k8sazurev1blockadminrolebindings'],
+        ['CIS5.2.2-NoPrivilegedContainers', '9.2.0', 'k8sazurev2noprivilege'],
+        ['CIS5.2.3-5.2.4-BlockUsingHostProcessIDAndIPC', '5.2.0', 'k8sazurev2blockhostnamespace'],
+        ['CIS5.2.5-BlockUsingHostNetwork', '6.2.0', 'k8sazurev3hostnetworkingports'],
+        ['CIS5.2.6-NoPrivilegeEscalation', '7.2.0', 'k8sazurev3noprivilegeescalation'],
+        ['CIS5.2.12-NoHostPathVolume', '6.3.0', 'k8sazurev4hostfilesystem'],
+      ],
+    );
+  });
+
+  it('only audits: deny falls back to Audit with a problem', () => {
+    assert.deepEqual(new Set(policy.constraints.map((constraint) => constraint.effect)), new Set(['audit']));
+    const denied = resolve({ initiative: 'cis', effect: 'deny' });
+    assert.deepEqual(denied.problems, ['aksPolicy.effect: "deny" is not one of "Audit", "Disabled"; using "Audit".']);
+    assert.deepEqual(new Set(denied.constraints.map((constraint) => constraint.effect)), new Set(['audit']));
+    assert.deepEqual(new Set(resolve({ initiative: 'cis', effect: 'disabled' }).constraints.map((constraint) => constraint.effect)), new Set(['disabled']));
+  });
+
+  it('passes excludedImages, labelSelector and allowedHostPaths, and fixes the host network at none', () => {
+    const paths = [{ pathPrefix: '/var/log', readOnly: true }];
+    const labelSelector = { matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] };
+    const tuned = resolve({ initiative: 'cis', parameters: { excludedImages: ['mcr.microsoft.com/oss/*'], labelSelector, allowedHostPaths: { paths } } });
+    assert.deepEqual(tuned.problems, []);
+    for (const constraint of tuned.constraints) {
+      assert.deepEqual(constraint.match.labelSelector, labelSelector, constraint.referenceId);
+      assert.deepEqual(constraint.match.excludedNamespaces, DEFAULT_EXCLUDED);
+      if (constraint.template.name.startsWith('k8sazurev1block')) assert.deepEqual(constraint.parameters, {}, 'the RBAC rules take no image exclusions');
+      else assert.deepEqual(constraint.parameters.excludedImages, ['mcr.microsoft.com/oss/*'], constraint.referenceId);
+    }
+    assert.deepEqual(member(tuned, 'CIS5.2.12-NoHostPathVolume').parameters.allowedHostPaths, paths);
+    assert.deepEqual(member(tuned, 'CIS5.2.5-BlockUsingHostNetwork').parameters, { allowHostNetwork: false, minPort: 0, maxPort: 0, excludedContainers: [], excludedImages: ['mcr.microsoft.com/oss/*'] });
+  });
+});
+
 describe('resolvePolicy: choosing the initiative', () => {
   it('accepts the alias in any case, the GUID and the resource id', () => {
     for (const initiative of ['RESTRICTED', ` ${RESTRICTED} `, `/providers/Microsoft.Authorization/policySetDefinitions/${RESTRICTED}`]) {
@@ -538,7 +584,7 @@ describe('resolvePolicy: choosing the initiative', () => {
   it('falls back to baseline for an unknown initiative, and says so', () => {
     const policy = resolve({ initiative: 'strict' });
     assert.equal(policy.initiative.id, BASELINE);
-    assert.deepEqual(policy.problems, ['aksPolicy.initiative: no initiative is called "strict" (known: baseline, pss-baseline, pss-restricted, restricted, or a GUID); using "baseline".']);
+    assert.deepEqual(policy.problems, ['aksPolicy.initiative: no initiative is called "strict" (known: baseline, cis, pss-baseline, pss-restricted, restricted, or a GUID); using "baseline".']);
   });
 });
 
@@ -678,6 +724,7 @@ describe('catalogResult', () => {
     const result = catalogResult(catalog);
     assert.deepEqual(result.initiatives.map(({ id, alias, version, members }) => [id, alias, version, members.length]), [
       [BASELINE, 'baseline', '1.4.0', 5],
+      [CIS, 'cis', '1.0.0-preview', 7],
       [PSS_BASELINE, 'pss-baseline', '1.37.0', 12],
       [PSS_RESTRICTED, 'pss-restricted', '1.37.0', 15],
       [RESTRICTED, 'restricted', '2.5.0', 8],
