@@ -575,7 +575,7 @@ describe('robustness', () => {
       assert.ok(client.isAlive, 'the server is still running');
       assert.equal(single(await client.open(uriOf('after-garbage.yaml'), privilegedPod), PRIVILEGED).range.start.line, 10);
       const catalog = await client.request<CatalogResult>(CatalogRequest);
-      assert.equal(catalog.initiatives.length, 5);
+      assert.equal(catalog.initiatives.length, 6);
     });
   });
 });
@@ -607,7 +607,7 @@ function garbageDocuments(): [string, string][] {
 }
 
 describe('custom requests', () => {
-  it('aksPolicy/catalog lists Baseline (5 policies), CIS (7), Restricted (8) and the Pod Security Standards (12 and 15)', TEST_TIMEOUT, async () => {
+  it('aksPolicy/catalog lists Baseline (5 policies), CIS (7), Restricted (8), Deployment Safeguards (27) and the Pod Security Standards (12 and 15)', TEST_TIMEOUT, async () => {
     await withServer({}, async (client) => {
       const catalog = await client.request<CatalogResult>(CatalogRequest);
       assert.deepEqual(
@@ -618,10 +618,11 @@ describe('custom requests', () => {
           ['pss-baseline', 12],
           ['pss-restricted', 15],
           ['restricted', 8],
+          ['safeguards', 27],
         ],
       );
       for (const member of catalog.initiatives.flatMap((initiative) => initiative.members)) {
-        assert.match(member.template, /^(k8sazurev\d|pss-)/);
+        assert.match(member.template, /^(k8sazurev\d|pss-|mutate-)/);
         assert.match(member.docsUrl, /^https:\/\//);
         assert.ok(member.referenceId.length > 0);
       }

@@ -719,7 +719,8 @@ function assignInitiativeParameters(initiative: Initiative, settings: Settings, 
     if (parameter) assign(parameter, value, setting);
   };
   feed('effect', settings.effect, 'aksPolicy.effect');
-  feed('excludedNamespaces', settings.excludedNamespaces, 'aksPolicy.excludedNamespaces');
+  // The setting's default is Baseline's list; an initiative with a list of its own (Safeguards) keeps it unless the setting says otherwise.
+  if (!sameList(settings.excludedNamespaces, DEFAULT_SETTINGS.excludedNamespaces)) feed('excludedNamespaces', settings.excludedNamespaces, 'aksPolicy.excludedNamespaces');
   feed('namespaces', settings.namespaces, 'aksPolicy.namespaces');
   for (const [name, value] of Object.entries(settings.parameters)) {
     const setting = `aksPolicy.parameters.${name}`;
@@ -864,6 +865,10 @@ function applyOverride(member: InitiativeMember, override: PolicyOverride, scope
       problems.push(`${where}: ${definition.displayName} has no parameter "${name}" (it has ${known.join(', ')}); ignored.`);
     } else assign(parameter, value, where);
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 function stringsOf(value: JsonValue | undefined): string[] {

@@ -16,6 +16,7 @@ import { k8sazurev1flexvolumes } from './k8sazurev1flexvolumes';
 import { k8sazurev1forbiddensysctls } from './k8sazurev1forbiddensysctls';
 import { k8sazurev1loadbalancernopublicips } from './k8sazurev1loadbalancernopublicips';
 import { k8sazurev1podenforcelabels } from './k8sazurev1podenforcelabels';
+import { k8sazurev1printmutationsannotations } from './k8sazurev1printmutationsannotations';
 import { k8sazurev1requiredannotations } from './k8sazurev1requiredannotations';
 import { k8sazurev1reservedtaints } from './k8sazurev1reservedtaints';
 import { k8sazurev1restrictedlabels } from './k8sazurev1restrictedlabels';
@@ -120,6 +121,7 @@ const registry = createTemplateRegistry([
   k8sazurev1containerenforceprestophook,
   k8sazurev1windowsblockhostprocess,
   k8sazurev1allowedsysctls,
+  k8sazurev1printmutationsannotations,
   // Built-ins that judge objects other than plain Pods: Services, Ingresses, RBAC, Nodes, workloads as applied.
   k8sazurev1externalips,
   k8sazurev1blockdefault,

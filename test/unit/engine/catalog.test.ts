@@ -26,6 +26,7 @@ const RESTRICTED = '42b8ef37-b724-4e24-bbc8-7a7708edfe00';
 const PSS_BASELINE = 'c41c74c5-9cdb-5427-be84-2ad013f909d6';
 const PSS_RESTRICTED = 'fdd161a7-c419-5682-95d3-d22f83893385';
 const CIS = '4fd005fd-51be-478f-a8fb-149d48b20d48';
+const SAFEGUARDS = 'c047ea8e-9c78-49b2-958b-37e56d291a44';
 const CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE'];
 const DEFAULT_EXCLUDED = ['kube-system', 'gatekeeper-system', 'azure-arc', 'azure-extensions-usage-system'];
 const GROUP_IDS = { rule: 'MustRunAs', ranges: [{ min: 1, max: 65535 }] };
@@ -62,7 +63,7 @@ describe('policy files and schemas', () => {
 
   it('has the definitions and the initiatives', () => {
     assert.ok(filesIn('definitions').length >= 9 + 19);
-    assert.deepEqual(filesIn('initiatives').map((file) => file.slice(file.lastIndexOf('/') + 1)).sort(), ['baseline.json', 'cis.json', 'pss-baseline.json', 'pss-restricted.json', 'restricted.json']);
+    assert.deepEqual(filesIn('initiatives').map((file) => file.slice(file.lastIndexOf('/') + 1)).sort(), ['baseline.json', 'cis.json', 'pss-baseline.json', 'pss-restricted.json', 'restricted.json', 'safeguards.json']);
   });
 
   it('validates every definition against the definition schema', () => {
@@ -189,7 +190,7 @@ describe('loadCatalog', () => {
 
   it('finds policies/ from its own folder by default', () => {
     assert.equal(findPoliciesDir(), policiesDir);
-    assert.equal(loadCatalog().initiatives.length, 5);
+    assert.equal(loadCatalog().initiatives.length, 6);
   });
 
   it('loads the initiatives and every definition file', () => {
@@ -199,6 +200,7 @@ describe('loadCatalog', () => {
       ['pss-baseline', PSS_BASELINE, '1.37.0', 12],
       ['pss-restricted', PSS_RESTRICTED, '1.37.0', 15],
       ['restricted', RESTRICTED, '2.5.0', 8],
+      ['safeguards', SAFEGUARDS, '3.0.0', 27],
     ]);
     assert.equal(catalog.definitions.length + catalog.mutations.length, filesIn('definitions').length);
   });
@@ -572,6 +574,95 @@ describe('resolvePolicy: the CIS Kubernetes benchmark (preview)', () => {
   });
 });
 
+describe('resolvePolicy: Deployment Safeguards', () => {
+  /** The five parameters Safeguards has no default for, as an assignment of it must give them. */
+  const ASSIGNED = { allowedUsers: [], allowedGroups: ['system:masters'], labels: ['kubernetes.azure.com'], allowedContainerImagesRegex: '^myregistry\\.azurecr\\.io/.+$', reservedTaints: ['CriticalAddonsOnly'] };
+  const assigned = resolve({ initiative: 'safeguards', parameters: ASSIGNED });
+
+  it('resolves every member to the current version its pin picks', () => {
+    assert.deepEqual(assigned.problems, []);
+    assert.deepEqual(assigned.initiative, { id: SAFEGUARDS, alias: 'safeguards', displayName: 'Deployment safeguards should help guide developers towards AKS recommended best practices', version: '3.0.0' });
+    assert.deepEqual(
+      assigned.constraints.map((constraint) => [constraint.referenceId, constraint.version, constraint.template.name]),
+      [
+        ['restrictedNodeEditsInKubernetesCluster', '1.3.1', 'k8sazurev1restrictednodeedits'],
+        ['containerResourceRequests', '1.0.0-preview', 'k8sazurev1containerrequests'],
+        ['podEnforceAntiaffinityInKubernetesCluster', '1.2.2', 'k8sazurev1antiaffinityrules'],
+        ['restrictedLabelsInKubernetesCluster', '1.2.1', 'k8sazurev1restrictedlabels'],
+        ['ensureAllowedContainerImagesInKubernetesCluster', '9.3.0', 'k8sazurev2containerallowedimages'],
+        ['restrictedTaintsInKubernetesCluster', '1.2.1', 'k8sazurev1reservedtaints'],
+        ['ensureProbesConfiguredInKubernetesCluster', '3.3.0', 'k8sazurev2containerenforceprobes'],
+        ['ensureCsiDriverStorageClass', '2.3.0', 'k8sazurev1enforcecsidriver'],
+        ['uniqueServiceSelectors', '1.2.2', 'k8sazurev1uniqueserviceselector'],
+        ['imagesDoNotUseLatest', '2.0.1', 'k8sazurev2containernolatestimage'],
+        ['printMutationsAnnotations', '1.2.1', 'k8sazurev1printmutationsannotations'],
+        ['blockHostNamespaces', '6.0.0', 'k8sazurev3blockhostnamespace'],
+        ['hostNetworkPorts', '7.0.0', 'k8sazurev4hostnetworkingports'],
+        ['allowedSysctls', '1.0.0-preview', 'k8sazurev1allowedsysctls'],
+        ['allowedUsersGroups', '6.2.0', 'k8sazurev3allowedusersgroups'],
+        ['windowsBlockContainerAdmin', '1.2.0', 'k8sazurev1windowsblockcontaineradmin'],
+        ['containerNoPrivilegeEscalation', '8.0.0', 'k8sazurev4noprivilegeescalation'],
+        ['allowedHostPaths', '6.3.0', 'k8sazurev4hostfilesystem'],
+        ['enforceAppArmorProfile', '6.2.1', 'k8sazurev3enforceapparmor'],
+        ['enforceSELinux', '8.0.0', 'k8sazurev3selinux'],
+        ['windowsBlockHostProcess', '1.0.0', 'k8sazurev1windowsblockhostprocess'],
+        ['privilegedContainers', '9.2.0', 'k8sazurev2noprivilege'],
+        ['allowedProcMountType', '8.2.0', 'k8sazurev4procmount'],
+        ['containerAllowedCapabilities', '6.2.0', 'k8sazurev3allowedcapabilities'],
+        ['allowedSeccompProfiles', '7.2.0', 'k8sazurev3allowedseccomp'],
+        ['allowedVolumeTypes', '5.2.0', 'k8sazurev2volumetypes'],
+      ],
+    );
+    assert.deepEqual(assigned.mutations?.map((mutation) => [mutation.referenceId, mutation.version, mutation.mutator.name, mutation.effect]), [
+      ['mutateReservedSystemPoolTaints', '1.3.1', 'mutate-systempool-taints/v1', 'disabled'],
+    ]);
+  });
+
+  it('passes source All to every member, and keeps its own three excluded namespaces', () => {
+    for (const constraint of assigned.constraints) {
+      assert.equal(constraint.source, 'All', constraint.referenceId);
+      assert.deepEqual(constraint.match.excludedNamespaces, ['kube-system', 'gatekeeper-system', 'azure-arc'], constraint.referenceId);
+    }
+    assert.deepEqual(member(resolve({ initiative: 'safeguards', parameters: ASSIGNED, excludedNamespaces: ['legacy'] }), 'privilegedContainers').match.excludedNamespaces, ['legacy', 'kube-system', 'gatekeeper-system', 'azure-arc']);
+  });
+
+  it('passes its parameters, their defaults and the values it fixes', () => {
+    assert.deepEqual(member(assigned, 'enforceSELinux').parameters.enforcePSS, true);
+    assert.deepEqual(member(assigned, 'ensureProbesConfiguredInKubernetesCluster').parameters.enforceProbes, ['readinessProbe', 'livenessProbe']);
+    assert.deepEqual(member(assigned, 'allowedSeccompProfiles').parameters.allowedProfiles, ['RuntimeDefault', 'Localhost']);
+    assert.deepEqual(member(assigned, 'allowedUsersGroups').parameters.runAsUser, { rule: 'MustRunAsNonRoot', ranges: [] });
+    assert.deepEqual(member(assigned, 'enforceAppArmorProfile').parameters.allowedProfiles, ['runtime/default']);
+    assert.equal((member(assigned, 'allowedSysctls').parameters.allowedSysctls as JsonValue[]).length, 10);
+    assert.deepEqual(member(assigned, 'hostNetworkPorts').parameters.allowedHostPorts, []);
+    assert.deepEqual(member(assigned, 'ensureAllowedContainerImagesInKubernetesCluster').parameters.imageRegex, ASSIGNED.allowedContainerImagesRegex);
+    assert.deepEqual(member(assigned, 'restrictedNodeEditsInKubernetesCluster').parameters, { allowedUsers: [], allowedGroups: ['system:masters'] });
+    const tuned = resolve({ initiative: 'safeguards', parameters: { ...ASSIGNED, forcePrivilegeEscalationToBeFalse: true, allowedHostPorts: ['443'], requiredProbes: ['startupProbe'] } });
+    assert.deepEqual(tuned.problems, []);
+    assert.equal(member(tuned, 'containerNoPrivilegeEscalation').parameters.forcePrivilegeEscalationToBeFalse, true);
+    assert.deepEqual(member(tuned, 'hostNetworkPorts').parameters.allowedHostPorts, ['443']);
+    assert.deepEqual(member(tuned, 'ensureProbesConfiguredInKubernetesCluster').parameters.enforceProbes, ['startupProbe']);
+  });
+
+  it('asks for the five parameters without a default, using the definitions’ defaults and leaving out members that have none', () => {
+    const unassigned = resolve({ initiative: 'safeguards' });
+    assert.deepEqual(unassigned.problems, [
+      'aksPolicy.parameters: set "allowedUsers", "allowedGroups", "labels", "allowedContainerImagesRegex", "reservedTaints"; the Deployment safeguards should help guide developers towards AKS recommended best practices initiative has no default for them, and Azure asks for them when it is assigned. Until then, its members use their definitions\' own defaults, and restrictedLabelsInKubernetesCluster, ensureAllowedContainerImagesInKubernetesCluster, restrictedTaintsInKubernetesCluster are not assigned.',
+    ]);
+    assert.equal(unassigned.constraints.length, 23);
+    assert.deepEqual(member(unassigned, 'restrictedNodeEditsInKubernetesCluster').parameters.allowedGroups, ['system:node'], "CannotEditIndividualNodes' own default");
+  });
+
+  it('switches its mutation on with effectForMutationPolicies, and audits the mutation messages under Deny', () => {
+    const enforced = resolve({ initiative: 'safeguards', effect: 'deny', parameters: { ...ASSIGNED, effectForMutationPolicies: 'mutate' } });
+    assert.deepEqual(enforced.problems, []);
+    assert.equal(enforced.mutations?.[0]?.effect, 'mutate');
+    assert.equal(member(enforced, 'privilegedContainers').effect, 'deny');
+    assert.equal(member(enforced, 'printMutationsAnnotations').effect, 'audit', 'the definition allows only Audit and Disabled');
+    const refused = resolve({ initiative: 'safeguards', parameters: { ...ASSIGNED, effectForMutationPolicies: 'Audit' } });
+    assert.deepEqual(refused.problems, ['aksPolicy.parameters.effectForMutationPolicies: "Audit" is not one of "Mutate", "Disabled"; using "Disabled".']);
+  });
+});
+
 describe('resolvePolicy: choosing the initiative', () => {
   it('accepts the alias in any case, the GUID and the resource id', () => {
     for (const initiative of ['RESTRICTED', ` ${RESTRICTED} `, `/providers/Microsoft.Authorization/policySetDefinitions/${RESTRICTED}`]) {
@@ -584,7 +675,7 @@ describe('resolvePolicy: choosing the initiative', () => {
   it('falls back to baseline for an unknown initiative, and says so', () => {
     const policy = resolve({ initiative: 'strict' });
     assert.equal(policy.initiative.id, BASELINE);
-    assert.deepEqual(policy.problems, ['aksPolicy.initiative: no initiative is called "strict" (known: baseline, cis, pss-baseline, pss-restricted, restricted, or a GUID); using "baseline".']);
+    assert.deepEqual(policy.problems, ['aksPolicy.initiative: no initiative is called "strict" (known: baseline, cis, pss-baseline, pss-restricted, restricted, safeguards, or a GUID); using "baseline".']);
   });
 });
 
@@ -728,6 +819,7 @@ describe('catalogResult', () => {
       [PSS_BASELINE, 'pss-baseline', '1.37.0', 12],
       [PSS_RESTRICTED, 'pss-restricted', '1.37.0', 15],
       [RESTRICTED, 'restricted', '2.5.0', 8],
+      [SAFEGUARDS, 'safeguards', '3.0.0', 27],
     ]);
     assert.deepEqual(result.initiatives[0].members[4], {
       referenceId: 'NoHostPathVolume',

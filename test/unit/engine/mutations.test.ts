@@ -125,6 +125,53 @@ spec:
   });
 });
 
+describe('Deployment Safeguards', () => {
+  const ASSIGNED = { allowedUsers: [], allowedGroups: [], labels: ['kubernetes.azure.com'], allowedContainerImagesRegex: '.*', reservedTaints: ['CriticalAddonsOnly'] };
+  const node = `apiVersion: v1
+kind: Node
+metadata:
+  name: aks-user-1
+  labels:
+    kubernetes.azure.com/mode: user
+spec:
+  taints:
+    - key: CriticalAddonsOnly
+      value: "true"
+      effect: NoSchedule
+`;
+
+  it('judges a workload as applied (source All): its findings say the workload itself is denied', () => {
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          securityContext: {privileged: true}
+`;
+    const { findings } = analyze(deployment, policy({}, { initiative: 'safeguards', effect: 'deny', parameters: ASSIGNED }));
+    const privileged = findings.find((finding) => finding.template === 'k8sazurev2noprivilege');
+    assert.equal(privileged?.message, '[azurepolicy-k8sazurev2noprivilege] Privileged container is not allowed: web, securityContext: {"privileged": true} (the Deployment itself is denied at apply)');
+    assert.equal(privileged?.effect, 'deny');
+  });
+
+  it('leaves its mutation off by default: the reserved taint is flagged, nothing is changed', () => {
+    const { notices, findings } = analyze(node, policy({}, { initiative: 'safeguards', parameters: ASSIGNED }));
+    assert.deepEqual(notices, []);
+    assert.deepEqual(findings.map(({ template, text }) => [template, text]), [['k8sazurev1reservedtaints', 'key: CriticalAddonsOnly']]);
+  });
+
+  it('with effectForMutationPolicies Mutate, removes the taint before the reserved-taint rule sees the Node', () => {
+    const { notices, findings } = analyze(node, policy({}, { initiative: 'safeguards', parameters: { ...ASSIGNED, effectForMutationPolicies: 'Mutate' } }));
+    assert.deepEqual(findings, []);
+    assert.deepEqual(notices.map(({ message, text }) => [message, text.split('\n')[0]]), [['AKS Policy: the cluster will remove the taint CriticalAddonsOnly here (MutateReservedSystemPoolTaints)', 'key: CriticalAddonsOnly']]);
+  });
+});
+
 describe('mutateAdmission', () => {
   const node = parseYamlDocument(`apiVersion: v1
 kind: Node
