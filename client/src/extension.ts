@@ -42,7 +42,7 @@ function createClient(extension: vscode.ExtensionContext, log: vscode.LogOutputC
     synchronize: {
       configurationSection: SECTION,
       // Keeps the workspace check's verdicts in step with files changed outside the editor.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}'),
     },
     outputChannel: log,
   };

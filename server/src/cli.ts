@@ -6,6 +6,7 @@ import type { Finding, Notice } from './engine/evaluate';
 import type { ResolvedPolicy } from './engine/types';
 import { analyzeFiles } from './model/cache';
 import { withAssignmentFile } from './assignment';
+import { catalogWithCustomDefinitions } from './custom/loader';
 import { lineStartsOf, positionOf } from './model/lines';
 import { findYamlFiles } from './model/workspaceFiles';
 import { normalizeSettings, parseEffect, type Settings } from './settings';
@@ -108,6 +109,10 @@ function findSettingsFile(target: string): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+function isDirectory(target: string): boolean {
+  return existsSync(target) && statSync(target).isDirectory();
 }
 
 function collectFiles(target: string, exclude: readonly string[]): string[] {
@@ -249,8 +254,11 @@ function main(args: string[]): number {
     const settings = { ...assigned.settings };
     if (options.initiative) settings.initiative = options.initiative;
     if (options.effect) settings.effect = parseEffect(options.effect) ?? settings.effect;
-    const policy = resolvePolicy(loadCatalog(), settings);
-    for (const problem of [...normalized.problems, ...assigned.problems, ...policy.problems]) process.stderr.write(`aks-policy: ${problem}\n`);
+    // Custom definitions come from the configured workspace and from every folder checked.
+    const customFolders = [...(settingsPath ? [workspaceRootOf(settingsPath)] : []), ...options.targets.filter((target) => target !== '-' && isDirectory(target))].map((folder) => resolve(folder));
+    const custom = catalogWithCustomDefinitions(loadCatalog(), customFolders, settings.customPolicyPaths);
+    const policy = resolvePolicy(custom.catalog, settings);
+    for (const problem of [...normalized.problems, ...assigned.problems, ...custom.problems, ...policy.problems]) process.stderr.write(`aks-policy: ${problem}\n`);
     const files: { path: string; text: string }[] = [];
     for (const target of options.targets) {
       if (target === '-') {

@@ -13,7 +13,8 @@ import {
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { catalogResult, loadCatalog, resolvePolicy } from './engine/catalog';
+import { catalogResult, loadCatalog, resolvePolicy, type PolicyCatalog } from './engine/catalog';
+import { catalogWithCustomDefinitions } from './custom/loader';
 import { fixAll, quickFixes, type CodeActionContext } from './engine/codeActions';
 import { liveDiagnostics, toDiagnostics } from './engine/diagnostics';
 import { explainAt } from './engine/hover';
@@ -40,6 +41,8 @@ const catalog = loadCatalog();
 
 interface DocumentSettings {
   settings: Settings;
+  /** The built-ins with the custom definitions of the document's workspace folder. */
+  catalog: PolicyCatalog;
   policy: ResolvedPolicy;
   /** Problems of the settings and of resolving the policy; each fell back to a default. */
   problems: string[];
@@ -58,6 +61,8 @@ let pullConfiguration = false;
 let pushedSettings: unknown;
 let workspaceFolders: string[] = [];
 const settingsCache = new Map<string, Promise<DocumentSettings>>();
+/** Custom definitions per workspace folder and `customPolicyPaths`; emptied when a JSON file changes on disk. */
+const customCatalogs = new Map<string, ReturnType<typeof catalogWithCustomDefinitions>>();
 const files = new Map<string, OpenFile>();
 const reportedProblems = new Set<string>();
 /** How long one slice of evaluation may run before the server looks at newer messages. */
@@ -105,14 +110,26 @@ function settingsFor(uri: string): Promise<DocumentSettings> {
         : pushedSettings;
       const normalized = normalizeSettings(raw ?? pushedSettings ?? {});
       const { settings, problems: assignmentProblems } = withAssignmentFile(normalized.settings, folderPathOf(uri));
-      const policy = resolvePolicy(catalog, settings);
-      const all = [...normalized.problems, ...assignmentProblems, ...policy.problems];
+      const custom = customCatalogFor(folderPathOf(uri), settings.customPolicyPaths);
+      const policy = resolvePolicy(custom.catalog, settings);
+      const all = [...normalized.problems, ...assignmentProblems, ...custom.problems, ...policy.problems];
       reportProblems(all);
-      return { settings, policy, problems: all };
+      return { settings, catalog: custom.catalog, policy, problems: all };
     })();
     settingsCache.set(uri, cached);
   }
   return cached;
+}
+
+function customCatalogFor(folder: string | undefined, patterns: readonly string[]): ReturnType<typeof catalogWithCustomDefinitions> {
+  if (folder === undefined) return { catalog, problems: [] };
+  const key = JSON.stringify([folder, patterns]);
+  let custom = customCatalogs.get(key);
+  if (!custom) {
+    custom = catalogWithCustomDefinitions(catalog, [folder], patterns);
+    customCatalogs.set(key, custom);
+  }
+  return custom;
 }
 
 /** The file system path of the workspace folder holding `uri` (the first folder otherwise). */
@@ -292,6 +309,13 @@ function recheckWorkspaceSoon(): void {
 /** Files changed on disk stay in step with the workspace check; open files follow the editor instead. */
 connection.onDidChangeWatchedFiles(({ changes }) => {
   if (changes.some((change) => !files.has(change.uri) && /\.ya?ml$/i.test(change.uri))) recheckWorkspaceSoon();
+  // A JSON file may be a custom definition (or stop being one): read them again and re-evaluate.
+  if (changes.some((change) => /\.json$/i.test(change.uri))) {
+    customCatalogs.clear();
+    settingsCache.clear();
+    for (const uri of files.keys()) schedule(uri);
+    recheckWorkspaceSoon();
+  }
 });
 
 /** The open file evaluated at its current version, with the settings used; undefined when it is gone or not checked. */
@@ -340,7 +364,7 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
   return actions;
 });
 
-connection.onRequest(CatalogRequest, () => catalogResult(catalog));
+connection.onRequest(CatalogRequest, async () => catalogResult(workspaceFolders[0] ? (await settingsFor(workspaceFolders[0])).catalog : catalog));
 
 connection.onRequest(ActiveConstraintsRequest, async (params: ActiveConstraintsParams | undefined): Promise<ActiveConstraintsResult> => {
   const uri = params?.uri ?? files.keys().next().value ?? workspaceFolders[0] ?? '';

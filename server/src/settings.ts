@@ -27,6 +27,8 @@ export interface Settings {
   checkWorkspaceOnStartup: boolean;
   /** An assignment exported from Azure whose initiative, effect and parameters replace the settings above ('' for none). */
   assignmentFile: string;
+  /** Globs, relative to the workspace folder, of custom Azure policy definitions (server/src/custom). */
+  customPolicyPaths: string[];
 }
 
 /** The defaults of package.json's `contributes.configuration`. Shared: copy before changing. */
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileSize: 10,
   checkWorkspaceOnStartup: false,
   assignmentFile: '',
+  customPolicyPaths: ['**/*.policy.json', '.aks-policy/**/*.json'],
 };
 
 /** `aksPolicy.initiative` value that assigns no initiative: only the definitions named in `aksPolicy.policies`. */
@@ -89,6 +92,7 @@ export function normalizeSettings(raw: unknown): { settings: Settings; problems:
     maxFileSize: readPositiveNumber('maxFileSize', read('maxFileSize'), DEFAULT_SETTINGS.maxFileSize, report),
     checkWorkspaceOnStartup: readBoolean('checkWorkspaceOnStartup', read('checkWorkspaceOnStartup'), DEFAULT_SETTINGS.checkWorkspaceOnStartup, report),
     assignmentFile: readString('assignmentFile', read('assignmentFile'), DEFAULT_SETTINGS.assignmentFile, report),
+    customPolicyPaths: readStringList('customPolicyPaths', read('customPolicyPaths'), DEFAULT_SETTINGS.customPolicyPaths, (entry) => entry.trim() !== '', 'glob patterns', report),
   };
   return { settings, problems };
 }

@@ -31,6 +31,7 @@ describe('normalizeSettings', () => {
       maxFileSize: 2.5,
       checkWorkspaceOnStartup: true,
       assignmentFile: ' azure/assignment.json ',
+      customPolicyPaths: ['policies/**/*.json'],
       trace: { server: 'off' },
     };
     const { settings, problems } = normalizeSettings(raw);
@@ -48,6 +49,7 @@ describe('normalizeSettings', () => {
       maxFileSize: 2.5,
       checkWorkspaceOnStartup: true,
       assignmentFile: 'azure/assignment.json',
+      customPolicyPaths: ['policies/**/*.json'],
     });
   });
 

@@ -1,0 +1,212 @@
+/**
+ * Custom Azure policy definitions from the workspace: `Microsoft.Kubernetes.Data` definitions whose
+ * ConstraintTemplate (Base64Encoded, or a file in the workspace) is compiled with the Rego evaluator here.
+ */
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { customDefinition, findPoliciesDir, withCustomDefinitions, type DetailsFile, type ParameterFile, type PolicyCatalog, type PolicyDefinition } from '../engine/catalog';
+import { compileConstraintTemplate, readConstraintTemplate, TemplateError } from '../gatekeeper/template';
+import { isObject, type JsonObject, type JsonValue } from '../json';
+import { globToRegExp } from '../model/exclude';
+import { RegoError } from '../rego/errors';
+import { regoConstraintTemplate } from './regoTemplate';
+
+export interface CustomDefinitions {
+  definitions: PolicyDefinition[];
+  /** One line per problem, each naming its file; the file's definition is left out. */
+  problems: string[];
+}
+
+/** The one hidden folder that is searched: where the default `.aks-policy/**` pattern looks. */
+const SEARCHED_HIDDEN_FOLDER = '.aks-policy';
+const KUBERNETES_MODE = 'microsoft.kubernetes.data';
+const PARAMETER_TYPES = new Set(['String', 'Array', 'Object', 'Boolean', 'Integer']);
+/** Larger files are no hand-written policy definition; reading them would only slow the editor down. */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+class DefinitionError extends Error {}
+
+/** Loads every custom definition under `folder` whose path (relative to it) matches one of `patterns`. */
+export function loadCustomDefinitions(folder: string, patterns: readonly string[]): CustomDefinitions {
+  const problems: string[] = [];
+  const definitions: PolicyDefinition[] = [];
+  for (const file of findCustomPolicyFiles(folder, patterns)) {
+    try {
+      const definition = readDefinitionFile(folder, file, problems);
+      if (definition) definitions.push(definition);
+    } catch (error) {
+      if (!(error instanceof DefinitionError || error instanceof TemplateError || error instanceof RegoError)) throw error;
+      problems.push(`${file}: ${error.message}`);
+    }
+  }
+  return { definitions, problems };
+}
+
+/** The files matching `patterns`, sorted; no dependency or hidden folders (but `.aks-policy`), never the extension's own policies/. */
+export function findCustomPolicyFiles(folder: string, patterns: readonly string[]): string[] {
+  const matchers = patterns.map(globToRegExp);
+  const ownPolicies = ownPoliciesDir();
+  const files: string[] = [];
+  const walk = (dir: string, relativeDir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      const relativePath = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        const hidden = entry.name.startsWith('.') && entry.name !== SEARCHED_HIDDEN_FOLDER;
+        if (!hidden && entry.name !== 'node_modules' && resolve(path) !== ownPolicies) walk(path, relativePath);
+      } else if (entry.isFile() && matchers.some((matcher) => matcher.test(relativePath))) files.push(path);
+    }
+  };
+  walk(folder, '');
+  return files;
+}
+
+function ownPoliciesDir(): string | undefined {
+  try {
+    return resolve(findPoliciesDir());
+  } catch {
+    return undefined;
+  }
+}
+
+/** The definition in `file`; undefined for a file that is no Kubernetes policy definition (quietly) or has problems (reported). */
+function readDefinitionFile(folder: string, file: string, problems: string[]): PolicyDefinition | undefined {
+  if (statSync(file).size > MAX_FILE_BYTES) throw new DefinitionError(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; not read`);
+  let json: JsonValue;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8')) as JsonValue;
+  } catch (error) {
+    throw new DefinitionError(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isObject(json)) return undefined;
+  // Policy-as-code repositories keep either the whole resource or just its `properties`.
+  const properties = isObject(json.properties) ? json.properties : json;
+  if (typeof properties.mode !== 'string' || properties.mode.toLowerCase() !== KUBERNETES_MODE) return undefined;
+  const then = objectAt(properties, ['policyRule', 'then']);
+  if (!then) throw new DefinitionError('policyRule.then is missing');
+  if (typeof then.effect !== 'string') throw new DefinitionError('policyRule.then.effect must be a string');
+  const details = objectAt(then, ['details']);
+  if (!details) throw new DefinitionError('policyRule.then.details is missing');
+  const templateInfo = objectAt(details, ['templateInfo']);
+  if (!templateInfo) throw new DefinitionError('policyRule.then.details.templateInfo is missing');
+
+  const { templateYaml, origin } = readTemplateSource(folder, file, templateInfo);
+  let templateObject: unknown;
+  try {
+    templateObject = parseYaml(templateYaml);
+  } catch (error) {
+    throw new DefinitionError(`the template (${origin}) is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isObject(templateObject)) throw new DefinitionError(`the template (${origin}) is not a YAML object`);
+  const templateSource = readConstraintTemplate(templateObject);
+  if (!templateSource.rego) throw new DefinitionError(`ConstraintTemplate ${templateSource.name} has only CEL (K8sNativeValidation) code, which is not supported yet`);
+  const compiled = compileConstraintTemplate(templateSource, origin);
+  const template = regoConstraintTemplate(compiled, origin, [templateSource.rego.source, ...templateSource.rego.libs]);
+
+  const name = basename(file).replace(/(\.policy)?\.json$/i, '');
+  const metadata = isObject(properties.metadata) ? properties.metadata : {};
+  const version = [properties.version, metadata.version].find((value): value is string => typeof value === 'string') ?? '1.0.0';
+  return customDefinition(
+    {
+      file,
+      name,
+      guid: typeof json.name === 'string' && json.name !== '' ? json.name : name,
+      displayName: typeof properties.displayName === 'string' ? properties.displayName : name,
+      version,
+      parameters: readParameters(properties.parameters),
+      effect: then.effect,
+      details: readDetails(details, file),
+      template,
+    },
+    problems,
+  );
+}
+
+function objectAt(root: JsonObject, path: readonly string[]): JsonObject | undefined {
+  let node: JsonValue | undefined = root;
+  for (const key of path) node = isObject(node) ? node[key] : undefined;
+  return isObject(node) ? node : undefined;
+}
+
+/** The template's YAML and how problems name it: `templateInfo` for Base64Encoded content, else the workspace path. */
+function readTemplateSource(folder: string, file: string, templateInfo: JsonObject): { templateYaml: string; origin: string } {
+  const { sourceType } = templateInfo;
+  if (sourceType === 'Base64Encoded') {
+    if (typeof templateInfo.content !== 'string' || templateInfo.content === '') throw new DefinitionError('templateInfo.content (the base64 of a ConstraintTemplate) is missing');
+    return { templateYaml: Buffer.from(templateInfo.content, 'base64').toString('utf8'), origin: 'templateInfo.content' };
+  }
+  if (typeof templateInfo.url !== 'string' || templateInfo.url === '') throw new DefinitionError(`templateInfo: sourceType ${String(sourceType)} needs a url (or use Base64Encoded with content)`);
+  const { url } = templateInfo;
+  // Nothing is fetched: the template must be a file of the workspace, named relative to the definition.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new DefinitionError(`templateInfo.url ${url} is on the network, which is not fetched; put the template in the workspace and give its relative path`);
+  const templatePath = resolve(dirname(file), url);
+  const inside = relative(realpathOrSelf(folder), realpathOrSelf(templatePath));
+  if (inside.startsWith('..') || isAbsolute(inside)) throw new DefinitionError(`templateInfo.url ${url} is outside the workspace folder`);
+  try {
+    return { templateYaml: readFileSync(templatePath, 'utf8'), origin: relative(folder, templatePath) };
+  } catch {
+    throw new DefinitionError(`the template ${url} (templateInfo.url) cannot be read`);
+  }
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** The declared parameters, as the catalog reads them; a malformed one is a problem of the file. */
+function readParameters(value: JsonValue | undefined): Record<string, ParameterFile> {
+  if (value === undefined) return {};
+  if (!isObject(value)) throw new DefinitionError('parameters must be an object');
+  const parameters: Record<string, ParameterFile> = {};
+  for (const [name, declared] of Object.entries(value)) {
+    if (!isObject(declared) || typeof declared.type !== 'string' || !PARAMETER_TYPES.has(declared.type)) {
+      throw new DefinitionError(`parameter ${name} needs a type (String, Array, Object, Boolean or Integer)`);
+    }
+    const parameter: ParameterFile = { type: declared.type as ParameterFile['type'], metadata: { displayName: name, description: '' } };
+    if (declared.defaultValue !== undefined) parameter.defaultValue = declared.defaultValue;
+    if (Array.isArray(declared.allowedValues)) parameter.allowedValues = declared.allowedValues;
+    if (isObject(declared.schema)) parameter.schema = declared.schema;
+    parameters[name] = parameter;
+  }
+  return parameters;
+}
+
+/** What the catalog reads of `details`; the template is the definition's own, named by its file. */
+function readDetails(details: JsonObject, file: string): DetailsFile {
+  const read: DetailsFile = { templateInfo: { sourceType: 'Base64Encoded', url: file }, apiGroups: details.apiGroups ?? [], kinds: details.kinds ?? [] };
+  if (details.namespaces !== undefined) read.namespaces = details.namespaces;
+  if (details.excludedNamespaces !== undefined) read.excludedNamespaces = details.excludedNamespaces;
+  if (details.labelSelector !== undefined) read.labelSelector = details.labelSelector;
+  if (details.source !== undefined) read.source = details.source;
+  if (details.values !== undefined) {
+    if (!isObject(details.values)) throw new DefinitionError('policyRule.then.details.values must be an object');
+    read.values = details.values;
+  }
+  return read;
+}
+
+/** `base` with the custom definitions found under each of `folders` (duplicates by path read once), and the problems of their files. */
+export function catalogWithCustomDefinitions(base: PolicyCatalog, folders: readonly string[], patterns: readonly string[]): { catalog: PolicyCatalog; problems: string[] } {
+  const seen = new Set<string>();
+  const definitions: PolicyDefinition[] = [];
+  const problems: string[] = [];
+  for (const folder of folders) {
+    const loaded = loadCustomDefinitions(folder, patterns);
+    definitions.push(...loaded.definitions.filter((definition) => !seen.has(definition.file)));
+    for (const definition of loaded.definitions) seen.add(definition.file);
+    problems.push(...loaded.problems.filter((problem) => !problems.includes(problem)));
+  }
+  const extended = withCustomDefinitions(base, definitions);
+  return { catalog: extended.catalog, problems: [...problems, ...extended.problems] };
+}

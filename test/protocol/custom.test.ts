@@ -1,0 +1,63 @@
+/** A custom Azure policy definition in the workspace, evaluated live by the real server. */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, it } from 'node:test';
+import { CatalogRequest, type CatalogResult } from '../../server/src/protocol';
+import { LspClient, REPOSITORY_ROOT } from './lspClient';
+
+const TEST_TIMEOUT = { timeout: 60_000 };
+const CUSTOM_EXAMPLE = join(REPOSITORY_ROOT, 'examples', 'custom');
+
+describe('custom policy definitions', () => {
+  it('evaluates a workspace definition with a Base64 Rego template live, at the kind line, and follows edits', TEST_TIMEOUT, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'aks-policy-custom-'));
+    cpSync(CUSTOM_EXAMPLE, root, { recursive: true });
+    const client = await LspClient.start({
+      settings: { policies: { 'required-team-label': { effect: 'deny' } } },
+      workspaceFolders: [pathToFileURL(root).toString()],
+    });
+    try {
+      const uri = pathToFileURL(join(root, 'pod-without-team.yaml')).toString();
+      const manifest = readFileSync(join(root, 'pod-without-team.yaml'), 'utf8');
+      const published = await client.open(uri, manifest);
+      const custom = published.diagnostics.filter((diagnostic) => diagnostic.code === 'k8srequiredteamlabel');
+      assert.equal(custom.length, 1);
+      const kindLine = manifest.split('\n').findIndex((line) => line.startsWith('kind: Pod'));
+      assert.equal(custom[0].range.start.line, kindLine);
+      assert.equal(custom[0].severity, 1);
+      assert.match(custom[0].message, /^\[azurepolicy-k8srequiredteamlabel\] Pod web has no "team" label/);
+
+      // Adding the label, as you type, clears it.
+      const labelsLine = manifest.split('\n').findIndex((line) => line.trim() === 'labels:');
+      const fixed = await client.applyEdits(uri, [{ range: { start: { line: labelsLine + 1, character: 0 }, end: { line: labelsLine + 1, character: 0 } }, newText: '    team: payments\n' }]);
+      assert.deepEqual(fixed.diagnostics.filter((diagnostic) => diagnostic.code === 'k8srequiredteamlabel'), []);
+
+      // The picker lists the custom definition beside the built-ins.
+      const catalog = await client.request<CatalogResult>(CatalogRequest);
+      assert.ok(catalog.definitions.some((definition) => definition.name === 'required-team-label' && definition.template === 'k8srequiredteamlabel'));
+    } finally {
+      await client.shutdown();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a broken definition file as a settings problem naming the file, and keeps checking', TEST_TIMEOUT, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'aks-policy-custom-'));
+    writeFileSync(join(root, 'broken.policy.json'), '{ "properties": ');
+    const client = await LspClient.start({ workspaceFolders: [pathToFileURL(root).toString()] });
+    try {
+      const uri = pathToFileURL(join(root, 'pod.yaml')).toString();
+      await client.open(uri, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n');
+      // Settings problems are shown before the file's first diagnostics are published.
+      const shown = client.shownMessages.filter((message) => message.message.includes('broken.policy.json'));
+      assert.equal(shown.length, 1, JSON.stringify(client.shownMessages));
+      assert.match(shown[0].message, /broken\.policy\.json: not valid JSON/);
+    } finally {
+      await client.shutdown();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
