@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isObject, type JsonObject, type JsonValue } from '../json';
 import type { CatalogResult } from '../protocol';
@@ -18,7 +19,7 @@ import type { ActiveConstraint, ActiveMutation, ConstraintMatch, LabelSelector, 
 
 type ParameterType = 'String' | 'Array' | 'Object' | 'Boolean' | 'Integer';
 
-interface ParameterFile {
+export interface ParameterFile {
   type: ParameterType;
   metadata: { displayName: string; description: string };
   defaultValue?: JsonValue;
@@ -26,11 +27,14 @@ interface ParameterFile {
   schema?: JsonObject;
 }
 
-interface DetailsFile {
+export interface DetailsFile {
   source?: JsonValue;
   warn?: JsonValue;
-  /** `PublicURL`: a template in Azure's store, run by the Azure Policy add-on. `PodSecurityAdmission`: a PSA check, run by the API server. */
-  templateInfo: { sourceType: 'PublicURL' | 'PodSecurityAdmission'; url: string };
+  /**
+   * `PublicURL`: a template in Azure's store, run by the Azure Policy add-on. `PodSecurityAdmission`: a PSA check, run by the API server.
+   * `Base64Encoded`: a custom definition's own template (server/src/custom), run by the add-on; `url` then names the definition file.
+   */
+  templateInfo: { sourceType: 'PublicURL' | 'PodSecurityAdmission' | 'Base64Encoded'; url: string };
   apiGroups: JsonValue;
   kinds: JsonValue;
   namespaces?: JsonValue;
@@ -792,7 +796,7 @@ function constraintOf(member: InitiativeMember, definition: PolicyDefinition, sc
     kinds: [{ apiGroups: stringsOf(read(details.apiGroups)), kinds: stringsOf(read(details.kinds)) }],
     namespaces: stringsOf(read(details.namespaces)),
     // The system namespaces are the Azure Policy add-on's own exclusion; Pod Security Admission exempts none by itself.
-    excludedNamespaces: details.templateInfo.sourceType === 'PublicURL' ? withAlwaysExcluded(excludedNamespaces) : excludedNamespaces,
+    excludedNamespaces: details.templateInfo.sourceType === 'PodSecurityAdmission' ? excludedNamespaces : withAlwaysExcluded(excludedNamespaces),
     labelSelector: toLabelSelector(read(details.labelSelector)),
   };
   const source = read(details.source);
@@ -902,6 +906,52 @@ function toLabelSelector(value: JsonValue | undefined): LabelSelector {
   return selector;
 }
 
+// ---- Custom definitions (server/src/custom reads their files) ----
+
+/** A custom definition as its file states it, its ConstraintTemplate already compiled. */
+export interface CustomDefinitionSource {
+  file: string;
+  /** The file name without `.policy.json` or `.json`: what `aksPolicy.policies` may name it by, besides its GUID. */
+  name: string;
+  guid: string;
+  displayName: string;
+  version: string;
+  parameters: Record<string, ParameterFile>;
+  effect: string;
+  details: DetailsFile;
+  template: ConstraintTemplate;
+}
+
+/** Checks a custom definition's parameters and expressions as a built-in's are; undefined (with problems) when it cannot be assigned. */
+export function customDefinition(source: CustomDefinitionSource, problems: string[]): PolicyDefinition | undefined {
+  const count = problems.length;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const parameters = loadParameters(source.file, 'definition', source.parameters, ajv, problems);
+  checkReferences(source.file, 'policyRule.then', { effect: source.effect, details: detailsAsJson(source.details) }, parameters, problems);
+  if (problems.length > count) return undefined;
+  const defaultEffect = evaluate(source.effect, defaultsOf(parameters));
+  if (parseEffect(defaultEffect) === undefined) {
+    problems.push(`${source.file}: policyRule.then.effect gives ${describe(defaultEffect)}, not an effect.`);
+    return undefined;
+  }
+  const { file, name, guid, displayName, version, effect, details, template } = source;
+  return { guid, file, name, displayName, version, parameters, effect, docsUrl: pathToFileURL(file).href, details, template };
+}
+
+/** The catalog with the workspace's custom definitions beside the built-ins; one that takes a built-in's name or GUID is left out. */
+export function withCustomDefinitions(catalog: PolicyCatalog, custom: readonly PolicyDefinition[]): { catalog: PolicyCatalog; problems: string[] } {
+  const problems: string[] = [];
+  const definitions = [...catalog.definitions];
+  for (const definition of custom) {
+    const clash = storedDefinitions({ ...catalog, definitions }).find(
+      (other) => other.guid === definition.guid || other.name.toLowerCase() === definition.name.toLowerCase(),
+    );
+    if (clash) problems.push(`${definition.file}: definition ${definition.name} (${definition.guid}) clashes with ${clash.file}; ignored.`);
+    else definitions.push(definition);
+  }
+  return { catalog: { ...catalog, definitions }, problems };
+}
+
 // ---- Protocol ----
 
 /** The `aksPolicy/catalog` answer: every initiative with its members. */
@@ -922,7 +972,7 @@ export function catalogResult(catalog: PolicyCatalog): CatalogResult {
       })),
     })),
     definitions: newestDefinitions(catalog).map((definition) => ({
-      name: basename(definition.file, '.json').replace(/@.*$/, ''),
+      name: definition.name,
       definitionId: definition.guid,
       displayName: definition.displayName,
       version: definition.version,
