@@ -7,6 +7,7 @@ import {
   CheckWorkspaceRequest,
   type ActiveConstraintsParams,
   type ActiveConstraintsResult,
+  type CatalogParams,
   type CatalogResult,
   type CheckWorkspaceResult,
 } from '../../server/src/protocol';
@@ -77,9 +78,12 @@ class AksPolicyContext implements PolicyServer {
     }
   }
 
+  /** The built-in initiatives and those of the active document's workspace folder. */
   async catalog(): Promise<CatalogResult> {
     await this.running();
-    return this.client.sendRequest<CatalogResult>(CatalogRequest);
+    const uri = activeDocumentUri();
+    const params: CatalogParams = uri ? { uri: this.client.code2ProtocolConverter.asUri(uri) } : {};
+    return this.client.sendRequest<CatalogResult>(CatalogRequest, params);
   }
 
   async checkWorkspace(): Promise<CheckWorkspaceResult> {

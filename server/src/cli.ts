@@ -6,6 +6,7 @@ import type { Finding, Notice } from './engine/evaluate';
 import type { ResolvedPolicy } from './engine/types';
 import { analyzeFiles } from './model/cache';
 import { withAssignmentFile } from './assignment';
+import { catalogWithWorkspaceInitiatives } from './custom/initiatives';
 import { catalogWithCustomDefinitions } from './custom/loader';
 import { lineStartsOf, positionOf } from './model/lines';
 import { findYamlFiles } from './model/workspaceFiles';
@@ -20,8 +21,9 @@ const USAGE = `usage: aks-policy check <files or folders... | -> [options]
 Checks Kubernetes manifests against an Azure Policy for AKS initiative, as the cluster would.
 
 options:
-  --initiative NAME                         initiative to evaluate: baseline, restricted, pss-baseline,
-                                            pss-restricted, or a GUID (default: settings, else baseline)
+  --initiative NAME                         initiative to evaluate: baseline, restricted, cis, safeguards,
+                                            pss-baseline, pss-restricted, a GUID, or the name of a custom
+                                            initiative of the checked folder (default: settings, else baseline)
   --effect audit|deny|disabled              effect of the initiative (default: settings, else audit)
   --format text|json|sarif                  output format (default: text)
   --settings FILE                           read aksPolicy.* from this VS Code settings.json
@@ -254,11 +256,12 @@ function main(args: string[]): number {
     const settings = { ...assigned.settings };
     if (options.initiative) settings.initiative = options.initiative;
     if (options.effect) settings.effect = parseEffect(options.effect) ?? settings.effect;
-    // Custom definitions come from the configured workspace and from every folder checked.
+    // Custom definitions and initiatives come from the configured workspace and from every folder checked.
     const customFolders = [...(settingsPath ? [workspaceRootOf(settingsPath)] : []), ...options.targets.filter((target) => target !== '-' && isDirectory(target))].map((folder) => resolve(folder));
     const custom = catalogWithCustomDefinitions(loadCatalog(), customFolders, settings.customPolicyPaths);
-    const policy = resolvePolicy(custom.catalog, settings);
-    for (const problem of [...normalized.problems, ...assigned.problems, ...custom.problems, ...policy.problems]) process.stderr.write(`aks-policy: ${problem}\n`);
+    const initiatives = catalogWithWorkspaceInitiatives(custom.catalog, customFolders, settings.initiativePaths);
+    const policy = resolvePolicy(initiatives.catalog, settings);
+    for (const problem of [...normalized.problems, ...assigned.problems, ...custom.problems, ...initiatives.problems, ...policy.problems]) process.stderr.write(`aks-policy: ${problem}\n`);
     const files: { path: string; text: string }[] = [];
     for (const target of options.targets) {
       if (target === '-') {

@@ -3,8 +3,13 @@
  * Shared by both sides; holds types and method names only.
  */
 
-/** `aksPolicy/catalog`: every initiative the server knows, with its members. No params. */
+/** `aksPolicy/catalog`: every initiative the server knows, with its members: the built-ins and those of the workspace folder. */
 export const CatalogRequest = 'aksPolicy/catalog';
+
+export interface CatalogParams {
+  /** A document (or folder) whose workspace folder's own initiatives to list; the first folder's when omitted. */
+  uri?: string;
+}
 
 export interface CatalogMember {
   referenceId: string;
@@ -18,7 +23,7 @@ export interface CatalogMember {
 
 export interface CatalogInitiative {
   id: string;
-  /** Short name accepted by `aksPolicy.initiative` (`baseline`, `restricted`), when it has one. */
+  /** Short name accepted by `aksPolicy.initiative` (`baseline`, `restricted`, a custom initiative's file name), when it has one. */
   alias?: string;
   displayName: string;
   version: string;

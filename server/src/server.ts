@@ -14,6 +14,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogResult, loadCatalog, resolvePolicy, type PolicyCatalog } from './engine/catalog';
+import { catalogWithWorkspaceInitiatives } from './custom/initiatives';
 import { catalogWithCustomDefinitions } from './custom/loader';
 import { fixAll, quickFixes, type CodeActionContext } from './engine/codeActions';
 import { liveDiagnostics, toDiagnostics } from './engine/diagnostics';
@@ -30,6 +31,7 @@ import {
   CheckWorkspaceRequest,
   DiagnosticSource,
   FixAllKind,
+  type CatalogParams,
   type CheckWorkspaceResult,
   type ActiveConstraintsParams, type ActiveConstraintsResult } from './protocol';
 import { withAssignmentFile } from './assignment';
@@ -61,8 +63,8 @@ let pullConfiguration = false;
 let pushedSettings: unknown;
 let workspaceFolders: string[] = [];
 const settingsCache = new Map<string, Promise<DocumentSettings>>();
-/** Custom definitions per workspace folder and `customPolicyPaths`; emptied when a JSON file changes on disk. */
-const customCatalogs = new Map<string, ReturnType<typeof catalogWithCustomDefinitions>>();
+/** Custom definitions and initiatives per workspace folder and their paths settings; emptied when a JSON file changes on disk. */
+const customCatalogs = new Map<string, { catalog: PolicyCatalog; problems: string[] }>();
 const files = new Map<string, OpenFile>();
 const reportedProblems = new Set<string>();
 /** How long one slice of evaluation may run before the server looks at newer messages. */
@@ -110,7 +112,7 @@ function settingsFor(uri: string): Promise<DocumentSettings> {
         : pushedSettings;
       const normalized = normalizeSettings(raw ?? pushedSettings ?? {});
       const { settings, problems: assignmentProblems } = withAssignmentFile(normalized.settings, folderPathOf(uri));
-      const custom = customCatalogFor(folderPathOf(uri), settings.customPolicyPaths);
+      const custom = customCatalogFor(folderPathOf(uri), settings);
       const policy = resolvePolicy(custom.catalog, settings);
       const all = [...normalized.problems, ...assignmentProblems, ...custom.problems, ...policy.problems];
       reportProblems(all);
@@ -121,12 +123,15 @@ function settingsFor(uri: string): Promise<DocumentSettings> {
   return cached;
 }
 
-function customCatalogFor(folder: string | undefined, patterns: readonly string[]): ReturnType<typeof catalogWithCustomDefinitions> {
+function customCatalogFor(folder: string | undefined, settings: Settings): { catalog: PolicyCatalog; problems: string[] } {
   if (folder === undefined) return { catalog, problems: [] };
-  const key = JSON.stringify([folder, patterns]);
+  const key = JSON.stringify([folder, settings.customPolicyPaths, settings.initiativePaths]);
   let custom = customCatalogs.get(key);
   if (!custom) {
-    custom = catalogWithCustomDefinitions(catalog, [folder], patterns);
+    const definitions = catalogWithCustomDefinitions(catalog, [folder], settings.customPolicyPaths);
+    // Initiatives come second, so that they may combine the workspace's own definitions with the built-ins.
+    const initiatives = catalogWithWorkspaceInitiatives(definitions.catalog, [folder], settings.initiativePaths);
+    custom = { catalog: initiatives.catalog, problems: [...definitions.problems, ...initiatives.problems] };
     customCatalogs.set(key, custom);
   }
   return custom;
@@ -309,7 +314,7 @@ function recheckWorkspaceSoon(): void {
 /** Files changed on disk stay in step with the workspace check; open files follow the editor instead. */
 connection.onDidChangeWatchedFiles(({ changes }) => {
   if (changes.some((change) => !files.has(change.uri) && /\.ya?ml$/i.test(change.uri))) recheckWorkspaceSoon();
-  // A JSON file may be a custom definition (or stop being one): read them again and re-evaluate.
+  // A JSON file may be a custom definition or initiative (or stop being one): read them again and re-evaluate.
   if (changes.some((change) => /\.json$/i.test(change.uri))) {
     customCatalogs.clear();
     settingsCache.clear();
@@ -364,7 +369,11 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
   return actions;
 });
 
-connection.onRequest(CatalogRequest, async () => catalogResult(workspaceFolders[0] ? (await settingsFor(workspaceFolders[0])).catalog : catalog));
+// The initiatives of the document's workspace folder (of the first folder without one) beside the built-ins.
+connection.onRequest(CatalogRequest, async (params: CatalogParams | undefined) => {
+  const scope = params?.uri ?? workspaceFolders[0];
+  return catalogResult(scope ? (await settingsFor(scope)).catalog : catalog);
+});
 
 connection.onRequest(ActiveConstraintsRequest, async (params: ActiveConstraintsParams | undefined): Promise<ActiveConstraintsResult> => {
   const uri = params?.uri ?? files.keys().next().value ?? workspaceFolders[0] ?? '';

@@ -29,6 +29,8 @@ export interface Settings {
   assignmentFile: string;
   /** Globs, relative to the workspace folder, of custom Azure policy definitions (server/src/custom). */
   customPolicyPaths: string[];
+  /** Globs, relative to the workspace folder, of policy set definitions that become selectable initiatives (server/src/custom/initiatives.ts). */
+  initiativePaths: string[];
 }
 
 /** The defaults of package.json's `contributes.configuration`. Shared: copy before changing. */
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   checkWorkspaceOnStartup: false,
   assignmentFile: '',
   customPolicyPaths: ['**/*.policy.json', '.aks-policy/**/*.json'],
+  initiativePaths: ['.aks-policy/initiatives/*.json', '**/*.initiative.json'],
 };
 
 /** `aksPolicy.initiative` value that assigns no initiative: only the definitions named in `aksPolicy.policies`. */
@@ -93,6 +96,7 @@ export function normalizeSettings(raw: unknown): { settings: Settings; problems:
     checkWorkspaceOnStartup: readBoolean('checkWorkspaceOnStartup', read('checkWorkspaceOnStartup'), DEFAULT_SETTINGS.checkWorkspaceOnStartup, report),
     assignmentFile: readString('assignmentFile', read('assignmentFile'), DEFAULT_SETTINGS.assignmentFile, report),
     customPolicyPaths: readStringList('customPolicyPaths', read('customPolicyPaths'), DEFAULT_SETTINGS.customPolicyPaths, (entry) => entry.trim() !== '', 'glob patterns', report),
+    initiativePaths: readStringList('initiativePaths', read('initiativePaths'), DEFAULT_SETTINGS.initiativePaths, (entry) => entry.trim() !== '', 'glob patterns', report),
   };
   return { settings, problems };
 }

@@ -157,6 +157,29 @@ describe('aks-policy check', () => {
     assert.match(stdout, /^b\/web-preview\.yaml:7:3 {2}error {2}k8sazurev1uniqueserviceselector .*same selector as service <web> in namespace <shop>/m);
   });
 
+  it('selects a custom initiative of the checked folder by its name, and reports a broken one', () => {
+    const set = (name: string, definitionId: string) =>
+      JSON.stringify({
+        name,
+        properties: {
+          displayName: `Team ${name}`,
+          parameters: {},
+          policyDefinitions: [{ policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/${definitionId}`, policyDefinitionReferenceId: 'noPrivileged', parameters: { effect: { value: 'Deny' } } }],
+        },
+      });
+    const root = workspace({
+      '.aks-policy/initiatives/team.json': set('team', '95edb821-ddaf-4404-9732-666045e056b4'),
+      'broken.initiative.json': set('broken', '00000000-0000-0000-0000-000000000000'),
+      'deploy/pod.yaml': privilegedPod,
+    });
+    const { status, stdout, stderr } = run(['check', root, '--initiative', 'team', '--format', 'json']);
+    assert.equal(status, 1, stderr);
+    const result = JSON.parse(stdout) as { initiative: { id: string; alias?: string; displayName: string; version: string }; findings: { referenceId: string; severity: string }[] };
+    assert.deepEqual(result.initiative, { id: 'team', alias: 'team', displayName: 'Team team', version: '1.0.0' });
+    assert.deepEqual(result.findings.map((finding) => [finding.referenceId, finding.severity]), [['noPrivileged', 'error']]);
+    assert.match(stderr, /broken\.initiative\.json: member noPrivileged names definition 00000000-0000-0000-0000-000000000000, which is neither a built-in definition nor one of the workspace; left out\./);
+  });
+
   it('prints help', () => {
     const { status, stdout } = run(['--help']);
     assert.equal(status, 0);

@@ -32,6 +32,7 @@ describe('normalizeSettings', () => {
       checkWorkspaceOnStartup: true,
       assignmentFile: ' azure/assignment.json ',
       customPolicyPaths: ['policies/**/*.json'],
+      initiativePaths: ['azure/sets/*.json'],
       trace: { server: 'off' },
     };
     const { settings, problems } = normalizeSettings(raw);
@@ -50,6 +51,7 @@ describe('normalizeSettings', () => {
       checkWorkspaceOnStartup: true,
       assignmentFile: 'azure/assignment.json',
       customPolicyPaths: ['policies/**/*.json'],
+      initiativePaths: ['azure/sets/*.json'],
     });
   });
 

@@ -17,7 +17,8 @@ import type { ActiveConstraint, ActiveMutation, ConstraintMatch, LabelSelector, 
 
 // ---- The files, as the schemas in policies/schema describe them ----
 
-type ParameterType = 'String' | 'Array' | 'Object' | 'Boolean' | 'Integer';
+const PARAMETER_TYPES = ['String', 'Array', 'Object', 'Boolean', 'Integer'] as const;
+type ParameterType = (typeof PARAMETER_TYPES)[number];
 
 export interface ParameterFile {
   type: ParameterType;
@@ -250,7 +251,8 @@ export function loadCatalog(policiesDir: string = findPoliciesDir()): PolicyCata
       problems.push(...formatSchemaErrors(schemas.validateInitiative.errors).map((error) => `${file}: ${error}`));
       continue;
     }
-    const initiative = loadInitiative(file, json, definitions, schemas.ajv, problems);
+    if (json.id !== SET_DEFINITION_ID_PREFIX + json.name) problems.push(`${file}: id ${json.id} does not end with the name ${json.name}.`);
+    const initiative = loadInitiative(file, json.name, json.properties, definitions, schemas.ajv, problems);
     const clash = initiatives.find(
       (other) => other.guid === initiative.guid || (initiative.alias !== undefined && other.alias?.toLowerCase() === initiative.alias.toLowerCase()),
     );
@@ -355,10 +357,8 @@ function parseMutationEffect(value: JsonValue): ActiveMutation['effect'] | undef
   return lower === 'mutate' || lower === 'disabled' ? lower : undefined;
 }
 
-function loadInitiative(file: string, json: InitiativeFile, definitions: readonly StoredDefinition[], ajv: Ajv, problems: string[]): Initiative {
-  const { properties } = json;
+function loadInitiative(file: string, name: string, properties: InitiativeFile['properties'], definitions: readonly StoredDefinition[], ajv: Ajv, problems: string[]): Initiative {
   const count = problems.length;
-  if (json.id !== SET_DEFINITION_ID_PREFIX + json.name) problems.push(`${file}: id ${json.id} does not end with the name ${json.name}.`);
   checkVersions(file, properties.version, properties.metadata.version, properties.versions, problems);
   const parameters = loadParameters(file, 'initiative', properties.parameters, ajv, problems);
   const members: InitiativeMember[] = [];
@@ -394,7 +394,7 @@ function loadInitiative(file: string, json: InitiativeFile, definitions: readonl
     }
     members.push({ referenceId, definition, definitionVersion: member.definitionVersion, values });
   }
-  const initiative: Initiative = { guid: json.name, displayName: properties.displayName, version: properties.version, parameters, members };
+  const initiative: Initiative = { guid: name, displayName: properties.displayName, version: properties.version, parameters, members };
   if (properties.metadata.aksPolicyAlias) initiative.alias = properties.metadata.aksPolicyAlias;
   // Fixed values and defaults must suit the definitions; with settings, the same check happens at resolution.
   if (problems.length === count) {
@@ -602,11 +602,11 @@ function findParameter(parameters: Map<string, PolicyParameter>, name: string): 
 
 // ---- Resolution ----
 
-/** Finds an initiative by alias (any case), GUID, or full resource id. */
+/** Finds an initiative by alias, GUID (or a custom set's name), or full resource id, in any case, as Azure compares them. */
 export function findInitiative(catalog: PolicyCatalog, nameOrId: string): Initiative | undefined {
   const key = nameOrId.trim().toLowerCase();
-  const guid = key.startsWith(SET_DEFINITION_ID_PREFIX.toLowerCase()) ? key.slice(SET_DEFINITION_ID_PREFIX.length) : key;
-  return catalog.initiatives.find((initiative) => initiative.alias?.toLowerCase() === key || initiative.guid === guid);
+  const guid = key.includes('/policysetdefinitions/') ? key.slice(key.lastIndexOf('/') + 1) : key;
+  return catalog.initiatives.find((initiative) => initiative.alias?.toLowerCase() === key || initiative.guid.toLowerCase() === guid);
 }
 
 /** No initiative: the definitions assigned on their own through `aksPolicy.policies` are all there is. */
@@ -950,6 +950,115 @@ export function withCustomDefinitions(catalog: PolicyCatalog, custom: readonly P
     else definitions.push(definition);
   }
   return { catalog: { ...catalog, definitions }, problems };
+}
+
+// ---- Initiatives of the workspace ----
+
+/** A JSON file that may hold a policy set definition, with the name problems give it (e.g. its path in the workspace). */
+export interface InitiativeSource {
+  file: string;
+  text: string;
+}
+
+const DEFINITION_ID = /\/policydefinitions\/([^/]+)$/i;
+const VERSION_PIN = /^\d+\.(\d+|\*)\.(\d+|\*)(-[0-9A-Za-z.]+)?$/;
+/** An initiative's `aksPolicy.initiative` name, from its file name: `team.initiative.json` and `team.json` are `team`. */
+const INITIATIVE_FILE_SUFFIX = /(\.initiative)?\.json$/i;
+
+/**
+ * The catalog with the workspace's own policy sets beside the built-in initiatives, each selectable by its `name`
+ * or its file name. A set is read leniently, as Azure exports a custom one (the resource or its `properties`,
+ * built-in definitions named by id, `[parameters('x')]` references, an optional `definitionVersion`), and then
+ * checked as the built-ins are. A file that is not JSON, or a set with problems, is reported; what can be
+ * assigned of it still is. A file that is not a policy set is left alone quietly.
+ */
+export function withWorkspaceInitiatives(catalog: PolicyCatalog, sources: readonly InitiativeSource[]): { catalog: PolicyCatalog; problems: string[] } {
+  const problems: string[] = [];
+  const initiatives = [...catalog.initiatives];
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  for (const { file, text } of sources) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      problems.push(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)}); ignored.`);
+      continue;
+    }
+    const set = readWorkspaceSet(file, json, catalog, problems);
+    if (!set) continue;
+    const initiative = loadInitiative(file, set.name, set.properties, storedDefinitions(catalog), ajv, problems);
+    initiative.alias = basename(file).replace(INITIATIVE_FILE_SUFFIX, '');
+    const clash = initiatives.find((other) => [other.alias, other.guid].some((taken) => taken !== undefined && [initiative.alias, initiative.guid].some((name) => name?.toLowerCase() === taken.toLowerCase())));
+    if (clash) problems.push(`${file}: initiative ${initiative.guid} (file name ${initiative.alias}) takes the name of ${clash.displayName}; ignored.`);
+    else if (initiative.members.length === 0) problems.push(`${file}: no member of initiative ${initiative.guid} can be assigned; ignored.`);
+    else initiatives.push(initiative);
+  }
+  return { catalog: { ...catalog, initiatives }, problems };
+}
+
+/**
+ * A policy set as Azure exports it, in the shape of our initiative files; undefined for JSON that is no policy set
+ * (quietly). What cannot be read is reported and left out: a member naming an unknown definition, a parameter
+ * of a type we do not evaluate.
+ */
+function readWorkspaceSet(file: string, json: unknown, catalog: PolicyCatalog, problems: string[]): { name: string; properties: InitiativeFile['properties'] } | undefined {
+  if (!isObject(json)) return undefined;
+  const body = isObject(json.properties) ? json.properties : json;
+  if (!Array.isArray(body.policyDefinitions)) return undefined;
+  const stem = basename(file).replace(INITIATIVE_FILE_SUFFIX, '');
+  const name = typeof json.name === 'string' && json.name.trim() !== '' ? json.name.trim() : stem;
+  const metadata = isObject(body.metadata) ? body.metadata : {};
+  const version = [body.version, metadata.version].find((value): value is string => typeof value === 'string') ?? '1.0.0';
+  const parameters: Record<string, ParameterFile> = {};
+  for (const [parameterName, declared] of Object.entries(isObject(body.parameters) ? body.parameters : {})) {
+    const type = isObject(declared) && typeof declared.type === 'string' ? PARAMETER_TYPES.find((known) => known.toLowerCase() === String(declared.type).toLowerCase()) : undefined;
+    if (!isObject(declared) || !type) {
+      problems.push(`${file}: parameter ${parameterName} has type ${describe(isObject(declared) ? declared.type : declared)}, not one of ${PARAMETER_TYPES.join(', ')}; ignored.`);
+      continue;
+    }
+    const parameter: ParameterFile = { type, metadata: { displayName: parameterName, description: parameterName } };
+    if (declared.defaultValue !== undefined) parameter.defaultValue = declared.defaultValue;
+    if (Array.isArray(declared.allowedValues)) parameter.allowedValues = declared.allowedValues;
+    if (isObject(declared.schema)) parameter.schema = declared.schema;
+    parameters[parameterName] = parameter;
+  }
+  const members: MemberFile[] = [];
+  body.policyDefinitions.forEach((entry, index) => {
+    const where = `${file}: policyDefinitions[${index}]`;
+    const id = isObject(entry) && typeof entry.policyDefinitionId === 'string' ? DEFINITION_ID.exec(entry.policyDefinitionId) : null;
+    if (!isObject(entry) || !id) {
+      problems.push(`${where} names no policy definition (policyDefinitionId ".../policyDefinitions/<id>"); left out.`);
+      return;
+    }
+    const definition = findDefinition(catalog, id[1]);
+    const referenceId = typeof entry.policyDefinitionReferenceId === 'string' && entry.policyDefinitionReferenceId !== '' ? entry.policyDefinitionReferenceId : (definition?.name ?? id[1]);
+    if (!definition) {
+      problems.push(`${file}: member ${referenceId} names definition ${id[1]}, which is neither a built-in definition nor one of the workspace; left out.`);
+      return;
+    }
+    // Without a pin, Azure assigns the newest version.
+    let definitionVersion = '*.*.*';
+    if (typeof entry.definitionVersion === 'string' && VERSION_PIN.test(entry.definitionVersion)) definitionVersion = entry.definitionVersion;
+    else if (entry.definitionVersion !== undefined && entry.definitionVersion !== null) {
+      problems.push(`${file}: member ${referenceId} pins ${describe(entry.definitionVersion)}, not a version such as 1.*.*; using the newest version.`);
+    }
+    const values: MemberFile['parameters'] = {};
+    for (const [parameterName, passed] of Object.entries(isObject(entry.parameters) ? entry.parameters : {})) {
+      if (isObject(passed) && Object.hasOwn(passed, 'value')) values[parameterName] = { value: passed.value };
+      else problems.push(`${file}: member ${referenceId} passes ${parameterName} without a "value"; ignored.`);
+    }
+    members.push({ policyDefinitionReferenceId: referenceId, policyDefinitionId: DEFINITION_ID_PREFIX + definition.guid, definitionVersion, parameters: values });
+  });
+  return {
+    name,
+    properties: {
+      displayName: typeof body.displayName === 'string' && body.displayName !== '' ? body.displayName : name,
+      metadata: { version },
+      version,
+      parameters,
+      policyDefinitions: members,
+    },
+  };
 }
 
 // ---- Protocol ----
