@@ -69,6 +69,8 @@ interface MemberFile {
   policyDefinitionReferenceId: string;
   policyDefinitionId: string;
   definitionVersion: string;
+  /** Not Azure's: the exact stored version to evaluate instead of the newest the pin accepts (see policies/README.md). */
+  aksPolicyDefinitionVersion?: string;
   parameters: Record<string, { value: JsonValue }>;
 }
 
@@ -373,7 +375,8 @@ function loadInitiative(file: string, name: string, properties: InitiativeFile['
       continue;
     }
     // As in Azure, a pin resolves to the newest version it accepts.
-    const definition = newestOf(versions.filter((candidate) => versionSatisfies(candidate.version, member.definitionVersion)));
+    const accepted = versions.filter((candidate) => versionSatisfies(candidate.version, member.definitionVersion));
+    const definition = member.aksPolicyDefinitionVersion ? accepted.find((candidate) => candidate.version === member.aksPolicyDefinitionVersion) : newestOf(accepted);
     if (!definition) {
       const stored = versions.map((candidate) => `${basename(candidate.file)} is version ${candidate.version}`).join(', ');
       problems.push(`${where} pins ${member.definitionVersion}, but ${stored}.`);
@@ -987,9 +990,12 @@ export function withWorkspaceInitiatives(catalog: PolicyCatalog, sources: readon
     const set = readWorkspaceSet(file, json, catalog, problems);
     if (!set) continue;
     const initiative = loadInitiative(file, set.name, set.properties, storedDefinitions(catalog), ajv, problems);
-    initiative.alias = basename(file).replace(INITIATIVE_FILE_SUFFIX, '');
-    const clash = initiatives.find((other) => [other.alias, other.guid].some((taken) => taken !== undefined && [initiative.alias, initiative.guid].some((name) => name?.toLowerCase() === taken.toLowerCase())));
-    if (clash) problems.push(`${file}: initiative ${initiative.guid} (file name ${initiative.alias}) takes the name of ${clash.displayName}; ignored.`);
+    const alias = basename(file).replace(INITIATIVE_FILE_SUFFIX, '');
+    initiative.alias = alias;
+    // Either of its names may be what aksPolicy.initiative says, so neither may be another initiative's.
+    const names = [alias.toLowerCase(), initiative.guid.toLowerCase()];
+    const clash = initiatives.find((other) => [other.alias, other.guid].some((taken) => taken !== undefined && names.includes(taken.toLowerCase())));
+    if (clash) problems.push(`${file}: initiative ${initiative.guid} (file name ${alias}) takes the name of ${clash.displayName}; ignored.`);
     else if (initiative.members.length === 0) problems.push(`${file}: no member of initiative ${initiative.guid} can be assigned; ignored.`);
     else initiatives.push(initiative);
   }

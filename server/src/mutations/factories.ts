@@ -3,7 +3,7 @@
  * or of each container of a list), add an item to a list field, remove items from a list.
  */
 import { getPath, isObject, type JsonObject, type JsonValue, type Path } from '../json';
-import type { MutationChange, MutationResult, Mutator } from './types';
+import type { MutationChange, Mutator } from './types';
 
 const STORE_BASE_URL = 'https://store.policy.core.windows.net/kubernetes/';
 
@@ -95,7 +95,7 @@ export function addToContainerList(name: string, owner: Exclude<FieldOwner, 'obj
   };
 }
 
-/** A ModifySet that removes the items of the list at `field` that `removes` picks, when `applies` holds for the object. */
+/** A ModifySet that removes the items of the list at `field` for which `removes` says what it does, when `applies` holds for the object. */
 export function removeFromList(
   name: string,
   kinds: MutatorKinds,
@@ -120,9 +120,10 @@ export function removeFromList(
       if (changes.length === 0) return undefined;
       const mutated = withValueAt(object, field, kept.map((index) => list[index]));
       if (!mutated) return undefined;
-      const result: MutationResult = {
+      return {
         object: mutated,
         changes,
+        // The n-th item left is the n-th kept one of the list as written.
         inputPathOf: (path) => {
           const isUnder = path.length > field.length && field.every((segment, index) => path[index] === segment);
           const position = path[field.length];
@@ -130,7 +131,6 @@ export function removeFromList(
           return [...field, kept[position] ?? position, ...path.slice(field.length + 1)];
         },
       };
-      return result;
     },
   };
 }
