@@ -343,7 +343,8 @@ describe('loadCatalog: several versions of one definition', () => {
     });
     assert.deepEqual(policy.problems, []);
     assert.equal(member(policy, 'BlockUsingHostNetwork').version, '6.2.0', 'Baseline pins 6.*.*');
-    assert.equal(member(policy, 'NoHostPathVolume').version, '6.3.0', 'the newest of 6.*.*, as in Azure');
+    const hostPaths = member(policy, 'NoHostPathVolume');
+    assert.deepEqual([hostPaths.version, hostPaths.template.name], ['6.2.0', 'k8sazurev3hostfilesystem'], 'Baseline keeps 6.2.0: the v4 template of 6.3.0 is not published');
     const current = member(policy, 'HostNetworkPorts');
     assert.deepEqual([current.version, current.template.name, current.parameters], [
       '7.0.0',
@@ -386,7 +387,7 @@ describe('resolvePolicy: Baseline with the default settings', () => {
         ['BlockUsingHostNetwork', '6.2.0', 'k8sazurev3hostnetworkingports'],
         ['BlockUsingHostProcessIDAndIPC', '5.2.0', 'k8sazurev2blockhostnamespace'],
         ['ContainerCapabilities', '6.2.0', 'k8sazurev3allowedcapabilities'],
-        ['NoHostPathVolume', '6.3.0', 'k8sazurev4hostfilesystem'],
+        ['NoHostPathVolume', '6.2.0', 'k8sazurev3hostfilesystem'],
       ],
     );
   });
@@ -412,7 +413,7 @@ describe('resolvePolicy: Baseline with the default settings', () => {
   });
 
   it("passes allowedHostPaths' paths, and the definitions' own defaults elsewhere", () => {
-    assert.deepEqual(member(policy, 'NoHostPathVolume').parameters, { allowedHostPaths: [], windowsAllowedHostPaths: [], excludedContainers: [], excludedImages: [] });
+    assert.deepEqual(member(policy, 'NoHostPathVolume').parameters, { allowedHostPaths: [], excludedContainers: [], excludedImages: [] });
     assert.deepEqual(member(policy, 'NoPrivilegedContainers').parameters, { excludedContainers: [], excludedImages: [] });
     assert.deepEqual(member(policy, 'BlockUsingHostProcessIDAndIPC').parameters, { excludedImages: [] });
   });
@@ -545,7 +546,7 @@ describe('resolvePolicy: the CIS Kubernetes benchmark (preview)', () => {
         ['CIS5.2.3-5.2.4-BlockUsingHostProcessIDAndIPC', '5.2.0', 'k8sazurev2blockhostnamespace'],
         ['CIS5.2.5-BlockUsingHostNetwork', '6.2.0', 'k8sazurev3hostnetworkingports'],
         ['CIS5.2.6-NoPrivilegeEscalation', '7.2.0', 'k8sazurev3noprivilegeescalation'],
-        ['CIS5.2.12-NoHostPathVolume', '6.3.0', 'k8sazurev4hostfilesystem'],
+        ['CIS5.2.12-NoHostPathVolume', '6.2.0', 'k8sazurev3hostfilesystem'],
       ],
     );
   });
@@ -825,8 +826,8 @@ describe('catalogResult', () => {
       referenceId: 'NoHostPathVolume',
       definitionId: '098fc59e-46c7-4d99-9b16-64990e543d75',
       displayName: 'Kubernetes cluster pod hostPath volumes should only use allowed host paths',
-      version: '6.3.0',
-      template: 'k8sazurev4hostfilesystem',
+      version: '6.2.0',
+      template: 'k8sazurev3hostfilesystem',
       docsUrl: 'https://portal.azure.com/#blade/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/%2Fproviders%2FMicrosoft.Authorization%2FpolicyDefinitions%2F098fc59e-46c7-4d99-9b16-64990e543d75',
     });
   });
