@@ -67,7 +67,7 @@ function excludedNamespacesMatch(excludedNamespaces: string[], namespace: string
  * Gatekeeper's namespace wildcard: exact, `prefix*`, `*suffix`, or `*infix*`.
  * (Older Gatekeeper releases knew only `prefix*`; the other forms only widen a match.)
  */
-function wildcardMatches(pattern: string, name: string): boolean {
+export function wildcardMatches(pattern: string, name: string): boolean {
   const leading = pattern.startsWith('*');
   const trailing = pattern.length > 1 && pattern.endsWith('*');
   if (leading && trailing) return name.includes(pattern.slice(1, -1));

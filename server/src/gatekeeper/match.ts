@@ -1,4 +1,4 @@
-import { matchesConstraint, type MatchTarget } from '../engine/match';
+import { matchesConstraint, type MatchTarget, wildcardMatches } from '../engine/match';
 import type { ConstraintMatch, LabelSelector } from '../engine/types';
 import { isObject, type JsonObject, type JsonValue } from '../json';
 import { groupVersionKindOf, metadataString } from './review';
@@ -39,16 +39,6 @@ function labelsOf(object: JsonObject): Record<string, string> {
 
 const selects = (selector: LabelSelector, labels: Record<string, string>) =>
   matchesConstraint({ kinds: [], namespaces: [], excludedNamespaces: [], labelSelector: selector }, { group: '', kind: '', namespace: '', labels });
-
-/** `prefix*`, `*suffix`, `*infix*` or an exact name, as Gatekeeper's Wildcard type matches. */
-function wildcardMatches(pattern: string, name: string): boolean {
-  const leading = pattern.startsWith('*');
-  const trailing = pattern.length > 1 && pattern.endsWith('*');
-  if (leading && trailing) return name.includes(pattern.slice(1, -1));
-  if (leading) return name.endsWith(pattern.slice(1));
-  if (trailing) return name.startsWith(pattern.slice(0, -1));
-  return pattern === name;
-}
 
 /**
  * Whether the constraint applies to any of the review's objects. `namespaceObject` is the Namespace of the
