@@ -40,6 +40,8 @@ function createClient(extension: vscode.ExtensionContext, log: vscode.LogOutputC
       { scheme: 'untitled', language: 'yaml' },
     ],
     // Pushes aksPolicy.* to the server on every change, so settings apply without a reload.
+    // In Restricted Mode the server loads no custom policies from the workspace (they run its Rego).
+    initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted }),
     synchronize: {
       configurationSection: SECTION,
       // Keeps the workspace check's verdicts in step with files changed outside the editor.
@@ -66,7 +68,9 @@ class AksPolicyContext implements PolicyServer {
     this.ready.catch((error: unknown) => log.error(`The server did not start: ${error instanceof Error ? error.message : String(error)}`));
     const view = new ConstraintsView();
     this.statusBar = new PolicyStatusBar(this);
-    this.disposables = [log, view, this.statusBar, ...registerCommands(this, view, log)];
+    // Once the user trusts the workspace, a restart lets the server load its custom policies.
+    const trust = vscode.workspace.onDidGrantWorkspaceTrust(() => void this.client.restart().catch((error: unknown) => log.error(`Restarting after trust was granted failed: ${String(error)}`)));
+    this.disposables = [log, view, this.statusBar, trust, ...registerCommands(this, view, log)];
   }
 
   /** Waits for the server; a failed start becomes one plain message instead of the library's. */

@@ -60,6 +60,8 @@ interface OpenFile {
 }
 
 let pullConfiguration = false;
+/** Restricted mode: custom definitions and initiatives from the workspace are not loaded. */
+let workspaceTrusted = true;
 let pushedSettings: unknown;
 let workspaceFolders: string[] = [];
 const settingsCache = new Map<string, Promise<DocumentSettings>>();
@@ -71,6 +73,8 @@ const reportedProblems = new Set<string>();
 const SLICE_MS = 8;
 
 connection.onInitialize((params): InitializeResult => {
+  workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
+  if (!workspaceTrusted) connection.console.info('AKS Policy: the workspace is not trusted: its custom policies and initiatives are not loaded; the built-ins work.');
   pullConfiguration = params.capabilities.workspace?.configuration === true;
   workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri);
   if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
@@ -124,7 +128,8 @@ function settingsFor(uri: string): Promise<DocumentSettings> {
 }
 
 function customCatalogFor(folder: string | undefined, settings: Settings): { catalog: PolicyCatalog; problems: string[] } {
-  if (folder === undefined) return { catalog, problems: [] };
+  // A workspace the user has not trusted gets the built-ins only: its own policies run its own Rego.
+  if (folder === undefined || !workspaceTrusted) return { catalog, problems: [] };
   const key = JSON.stringify([folder, settings.customPolicyPaths, settings.initiativePaths]);
   let custom = customCatalogs.get(key);
   if (!custom) {

@@ -44,6 +44,29 @@ describe('custom policy definitions', () => {
     }
   });
 
+  it('loads no custom policy in a workspace that is not trusted, and keeps the built-ins', TEST_TIMEOUT, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'aks-policy-custom-'));
+    cpSync(CUSTOM_EXAMPLE, root, { recursive: true });
+    const client = await LspClient.start({
+      settings: { policies: { 'required-team-label': { effect: 'deny' } } },
+      workspaceFolders: [pathToFileURL(root).toString()],
+      initializationOptions: { workspaceTrusted: false },
+    });
+    try {
+      const uri = pathToFileURL(join(root, 'pod-without-team.yaml')).toString();
+      const manifest = readFileSync(join(root, 'pod-without-team.yaml'), 'utf8');
+      const published = await client.open(uri, manifest.replace('allowPrivilegeEscalation: false', 'privileged: true'));
+      const codes = published.diagnostics.map((diagnostic) => diagnostic.code);
+      assert.ok(!codes.includes('k8srequiredteamlabel'), JSON.stringify(codes));
+      assert.ok(codes.includes('k8sazurev2noprivilege'), JSON.stringify(codes));
+      const catalog = await client.request<CatalogResult>(CatalogRequest);
+      assert.ok(!catalog.definitions.some((definition) => definition.name === 'required-team-label'));
+    } finally {
+      await client.shutdown();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('reports a broken definition file as a settings problem naming the file, and keeps checking', TEST_TIMEOUT, async () => {
     const root = mkdtempSync(join(tmpdir(), 'aks-policy-custom-'));
     writeFileSync(join(root, 'broken.policy.json'), '{ "properties": ');

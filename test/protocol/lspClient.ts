@@ -27,6 +27,8 @@ export interface LspClientOptions {
   /** Announce `workspace.configuration` so the server pulls settings (as VS Code does). Default true. */
   pullConfiguration?: boolean;
   workspaceFolders?: string[];
+  /** Sent as `initializationOptions`, as the VS Code client does (e.g. `{ workspaceTrusted: false }`). */
+  initializationOptions?: unknown;
   /** Default bound of a request and of a diagnostics wait. */
   timeoutMs?: number;
 }
@@ -133,6 +135,7 @@ export class LspClient {
         processId: process.pid,
         rootUri: folders[0] ?? null,
         workspaceFolders: folders.map((uri) => ({ uri, name: uri.split('/').pop() ?? uri })),
+        initializationOptions: options.initializationOptions,
         capabilities: {
           workspace: { configuration: pull, didChangeConfiguration: { dynamicRegistration: true } },
           textDocument: {
