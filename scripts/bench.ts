@@ -21,6 +21,7 @@ import {
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver/node';
+import { seededRandom } from '../test/fuzz/manifests';
 import { applyContentChanges, isCodeAction, LspClient, REPOSITORY_ROOT } from '../test/protocol/lspClient';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,100,1000,5000').split(',').map(Number);
@@ -42,18 +43,6 @@ const THEIR_SETTINGS = { yaml: { validate: true, schemas: { kubernetes: '*.yaml'
 const WAIT_MS = 180_000;
 
 // ---- Deterministic manifests ----
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Kind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'Service' | 'ConfigMap';
 type Violation = 'privileged' | 'hostPID' | 'hostPort' | 'capability' | 'hostPath' | 'escalation' | 'root' | 'noSeccomp';

@@ -144,8 +144,8 @@ const yamlStyle: fc.Arbitrary<YamlStyle> = fc.record({
   leadingMarker: fc.boolean(),
 });
 
-/** mulberry32: the per-node choices of a style, reproducible from its seed. */
-function seededRandom(seed: number): () => number {
+/** mulberry32: the per-node choices of a style, reproducible from its seed; the benchmark's manifests too. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -19,6 +19,7 @@ import {
   type LspClientOptions,
   type SettingsSection,
 } from './lspClient';
+import { MANY_VIOLATIONS_POD } from '../fuzz/hostile';
 
 /** A whole test may take this long (server start, several round trips); far above what it needs. */
 const TEST_TIMEOUT = { timeout: 60_000 };
@@ -32,27 +33,6 @@ const USERS_GROUPS = 'k8sazurev3allowedusersgroups';
 const privilegedPod = readRepositoryFile('examples/nginx-privileged.yaml');
 const unprivilegedPod = readRepositoryFile('examples/nginx-unprivileged.yaml');
 
-/** A Pod with one violation of each Baseline rule that has a preferred fix. */
-const manyViolations = [
-  'apiVersion: v1',
-  'kind: Pod',
-  'metadata:',
-  '  name: many',
-  'spec:',
-  '  hostPID: true',
-  '  hostIPC: true',
-  '  containers:',
-  '    - name: app',
-  '      image: nginx',
-  '      ports:',
-  '        - containerPort: 80',
-  '          hostPort: 8080',
-  '      securityContext:',
-  '        privileged: true',
-  '        capabilities:',
-  '          add: ["NET_ADMIN", "CHOWN"]',
-  '',
-].join('\n');
 
 function uriOf(path: string): string {
   return `file:///workspace/${path}`;
@@ -200,7 +180,7 @@ describe('diagnostics', () => {
   it('a per-policy override changes only that policy', TEST_TIMEOUT, async () => {
     await withServer({ effect: 'audit' }, async (client) => {
       const uri = uriOf('override.yaml');
-      assert.deepEqual(codesOf(await client.open(uri, manyViolations)), [PRIVILEGED, HOST_NAMESPACE, CAPABILITIES, HOST_PORTS].sort());
+      assert.deepEqual(codesOf(await client.open(uri, MANY_VIOLATIONS_POD)), [PRIVILEGED, HOST_NAMESPACE, CAPABILITIES, HOST_PORTS].sort());
 
       let since = client.mark();
       client.changeSettings({ effect: 'audit', policies: { NoPrivilegedContainers: { effect: 'disabled' } } });
@@ -424,7 +404,7 @@ describe('code actions', () => {
   it('fixes every Baseline violation at once with source.fixAll.aksPolicy', TEST_TIMEOUT, async () => {
     await withServer({ initiative: 'baseline', effect: 'deny' }, async (client) => {
       const uri = uriOf('fix-all.yaml');
-      const opened = await client.open(uri, manyViolations);
+      const opened = await client.open(uri, MANY_VIOLATIONS_POD);
       assert.deepEqual(codesOf(opened), [PRIVILEGED, HOST_NAMESPACE, CAPABILITIES, HOST_PORTS].sort());
       assert.equal(withCode(opened, HOST_NAMESPACE).length, 2, 'hostPID and hostIPC');
 
@@ -434,7 +414,7 @@ describe('code actions', () => {
       // VS Code's `editor.codeActionsOnSave: {"source.fixAll": ...}` asks for the parent kind.
       assert.equal((await fixAllActions(client, uri, ['source.fixAll'])).length, 1);
 
-      const fixed = applyTextEdits(manyViolations, editsOf(actions[0], uri));
+      const fixed = applyTextEdits(MANY_VIOLATIONS_POD, editsOf(actions[0], uri));
       for (const gone of ['hostPID', 'hostIPC', 'hostPort', 'privileged', 'NET_ADMIN']) assert.ok(!fixed.includes(gone), `${gone} is still in:\n${fixed}`);
       for (const kept of ['containerPort: 80', 'CHOWN', 'image: nginx']) assert.ok(fixed.includes(kept), `${kept} was removed:\n${fixed}`);
       const publish = await client.applyEdits(uri, editsOf(actions[0], uri));
@@ -548,7 +528,7 @@ describe('code actions', () => {
       assert.equal(fixed, withoutLines(crlfPod, [9, 10]));
       assert.deepEqual((await client.applyEdits(uri, editsOf(preferred, uri))).diagnostics, []);
 
-      const crlfMany = manyViolations.replace(/\n/g, '\r\n');
+      const crlfMany = MANY_VIOLATIONS_POD.replace(/\n/g, '\r\n');
       const manyUri = uriOf('crlf-many.yaml');
       assert.ok((await client.open(manyUri, crlfMany)).diagnostics.length >= 5);
       const [fixAll] = await fixAllActions(client, manyUri);
