@@ -10,7 +10,7 @@ import { catalogWithWorkspaceInitiatives } from './custom/initiatives';
 import { catalogWithCustomDefinitions } from './custom/loader';
 import { lineStartsOf, positionOf } from './model/lines';
 import { findYamlFiles } from './model/workspaceFiles';
-import { normalizeSettings, parseEffect, type Settings } from './settings';
+import { evaluationOptions, normalizeSettings, parseEffect, type Settings } from './settings';
 import { runVerify } from './verify';
 import { version as toolVersion } from '../../package.json';
 
@@ -124,7 +124,7 @@ function collectFiles(target: string, exclude: readonly string[]): string[] {
 
 /** Checks the files as one apply: templates that compare objects (e.g. unique Service selectors) see every file. */
 function checkFiles(files: readonly { path: string; text: string }[], policy: ResolvedPolicy, settings: Settings): FileResult[] {
-  const options = { defaultNamespace: settings.defaultNamespace, allowSuppressions: settings.allowSuppressions };
+  const options = evaluationOptions(settings);
   const analyzed = analyzeFiles(files.map((file) => file.text), policy, options);
   return files.map(({ path, text }, index) => {
     const documents = analyzed[index] ?? [];

@@ -35,7 +35,7 @@ import {
   type CheckWorkspaceResult,
   type ActiveConstraintsParams, type ActiveConstraintsResult } from './protocol';
 import { withAssignmentFile } from './assignment';
-import { normalizeSettings, type Settings } from './settings';
+import { evaluationOptions, normalizeSettings, type Settings } from './settings';
 
 /** Wiring only: LSP in, domain calls, LSP out. */
 const connection = createConnection(ProposedFeatures.all);
@@ -206,9 +206,6 @@ function publish(uri: string, version: number, diagnostics: Diagnostic[]): void 
   void connection.sendDiagnostics({ uri, version, diagnostics });
 }
 
-function evaluationOptions(settings: Settings) {
-  return { defaultNamespace: settings.defaultNamespace, allowSuppressions: settings.allowSuppressions };
-}
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
   const document = TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);

@@ -1,3 +1,4 @@
+import type { EvaluationOptions } from './engine/evaluate';
 import type { Effect } from './engine/types';
 import { isObject, type JsonObject, type JsonValue } from './json';
 
@@ -60,6 +61,11 @@ const NAMESPACE_PATTERN = /^(\*|\*-)?[a-z0-9]([-:a-z0-9]*[a-z0-9])?(\*|-\*)?$/;
 /** A namespace name (RFC 1123 label). */
 const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const POLICY_OVERRIDE_KEYS = new Set(['effect', 'parameters']);
+
+/** What judging a document needs of the settings; the editor and the CLI derive it the same way. */
+export function evaluationOptions(settings: Settings): EvaluationOptions {
+  return { defaultNamespace: settings.defaultNamespace, allowSuppressions: settings.allowSuppressions };
+}
 
 /** Parses an effect the way Azure does: any letter case. */
 export function parseEffect(value: unknown): Effect | undefined {
