@@ -6,6 +6,7 @@ import type { Finding, Notice } from './engine/evaluate';
 import type { ResolvedPolicy } from './engine/types';
 import { analyzeFiles } from './model/cache';
 import { withAssignmentFile } from './assignment';
+import { catalogWithGatekeeperPolicies } from './custom/constraints';
 import { catalogWithWorkspaceInitiatives } from './custom/initiatives';
 import { catalogWithCustomDefinitions } from './custom/loader';
 import { lineStartsOf, positionOf } from './model/lines';
@@ -259,9 +260,11 @@ function main(args: string[]): number {
     // Custom definitions and initiatives come from the configured workspace and from every folder checked.
     const customFolders = [...(settingsPath ? [workspaceRootOf(settingsPath)] : []), ...options.targets.filter((target) => target !== '-' && isDirectory(target))].map((folder) => resolve(folder));
     const custom = catalogWithCustomDefinitions(loadCatalog(), customFolders, settings.customPolicyPaths);
-    const initiatives = catalogWithWorkspaceInitiatives(custom.catalog, customFolders, settings.initiativePaths);
+    const gatekeeper = catalogWithGatekeeperPolicies(custom.catalog, customFolders, settings.constraintTemplatePaths);
+    const initiatives = catalogWithWorkspaceInitiatives(gatekeeper.catalog, customFolders, settings.initiativePaths);
     const policy = resolvePolicy(initiatives.catalog, settings);
-    for (const problem of [...normalized.problems, ...assigned.problems, ...custom.problems, ...initiatives.problems, ...policy.problems]) process.stderr.write(`aks-policy: ${problem}\n`);
+    const problems = [...normalized.problems, ...assigned.problems, ...custom.problems, ...gatekeeper.problems, ...initiatives.problems, ...policy.problems];
+    for (const problem of problems) process.stderr.write(`aks-policy: ${problem}\n`);
     const files: { path: string; text: string }[] = [];
     for (const target of options.targets) {
       if (target === '-') {

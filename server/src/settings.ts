@@ -32,6 +32,8 @@ export interface Settings {
   customPolicyPaths: string[];
   /** Globs, relative to the workspace folder, of policy set definitions that become selectable initiatives (server/src/custom/initiatives.ts). */
   initiativePaths: string[];
+  /** Globs, relative to the workspace folder, of Gatekeeper ConstraintTemplate and constraint YAML (server/src/custom/constraints.ts). */
+  constraintTemplatePaths: string[];
 }
 
 /** The defaults of package.json's `contributes.configuration`. Shared: copy before changing. */
@@ -50,6 +52,7 @@ export const DEFAULT_SETTINGS: Settings = {
   assignmentFile: '',
   customPolicyPaths: ['**/*.policy.json', '.aks-policy/**/*.json'],
   initiativePaths: ['.aks-policy/initiatives/*.json', '**/*.initiative.json'],
+  constraintTemplatePaths: ['.aks-policy/**/*.yaml', '.aks-policy/**/*.yml', '**/template.yaml', '**/constraint.yaml', '**/*.constrainttemplate.yaml', '**/*.constraint.yaml'],
 };
 
 /** `aksPolicy.initiative` value that assigns no initiative: only the definitions named in `aksPolicy.policies`. */
@@ -103,6 +106,7 @@ export function normalizeSettings(raw: unknown): { settings: Settings; problems:
     assignmentFile: readString('assignmentFile', read('assignmentFile'), DEFAULT_SETTINGS.assignmentFile, report),
     customPolicyPaths: readStringList('customPolicyPaths', read('customPolicyPaths'), DEFAULT_SETTINGS.customPolicyPaths, (entry) => entry.trim() !== '', 'glob patterns', report),
     initiativePaths: readStringList('initiativePaths', read('initiativePaths'), DEFAULT_SETTINGS.initiativePaths, (entry) => entry.trim() !== '', 'glob patterns', report),
+    constraintTemplatePaths: readStringList('constraintTemplatePaths', read('constraintTemplatePaths'), DEFAULT_SETTINGS.constraintTemplatePaths, (entry) => entry.trim() !== '', 'glob patterns', report),
   };
   return { settings, problems };
 }

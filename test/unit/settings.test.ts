@@ -33,6 +33,7 @@ describe('normalizeSettings', () => {
       assignmentFile: ' azure/assignment.json ',
       customPolicyPaths: ['policies/**/*.json'],
       initiativePaths: ['azure/sets/*.json'],
+      constraintTemplatePaths: ['gatekeeper/**/*.yaml'],
       trace: { server: 'off' },
     };
     const { settings, problems } = normalizeSettings(raw);
@@ -52,6 +53,7 @@ describe('normalizeSettings', () => {
       assignmentFile: 'azure/assignment.json',
       customPolicyPaths: ['policies/**/*.json'],
       initiativePaths: ['azure/sets/*.json'],
+      constraintTemplatePaths: ['gatekeeper/**/*.yaml'],
     });
   });
 

@@ -177,8 +177,11 @@ export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy,
   return readInventory ? { findings, notices, inventory } : { findings, notices };
 }
 
+/** Gatekeeper's own objects (ConstraintTemplates, constraints, mutators, gator suites) are the policy, not what it judges. */
+const GATEKEEPER_API_GROUP = /(?:^|\.)gatekeeper\.sh$/;
+
 function appliesTo(constraint: ActiveConstraint, admission: AdmissionObject): boolean {
-  return matchesConstraint(constraint.match, targetOf(admission.review));
+  return !GATEKEEPER_API_GROUP.test(admission.review.kind.group) && matchesConstraint(constraint.match, targetOf(admission.review));
 }
 
 function buildFinding(

@@ -51,7 +51,7 @@ describe('custom definitions', () => {
     assert.equal(definition.template.name, 'k8srequiredteamlabel');
     assert.equal(definition.template.kind, 'K8sRequiredTeamLabel');
     const violations = definition.template.check(podReview({ app: 'web' }), { label: 'team' });
-    assert.deepEqual(violations, [{ message: 'Pod web has no "team" label; every Pod must say which team owns it', culprits: [] }]);
+    assert.deepEqual(violations, [{ message: 'Pod web has no "team" label; every Pod must say which team owns it', culprits: [{ path: ['metadata', 'labels', 'team'], fallback: ['metadata', 'labels'] }] }]);
     assert.deepEqual(definition.template.check(podReview({ team: 'payments' }), { label: 'team' }), []);
   });
 
@@ -108,6 +108,38 @@ describe('custom definitions', () => {
       'package.json': '{',
     });
     assert.deepEqual(findCustomPolicyFiles(root, PATTERNS), [join(root, '.aks-policy', 'settings.json'), join(root, 'storage.policy.json')]);
-    assert.deepEqual(loadCustomDefinitions(root, PATTERNS), { definitions: [], problems: [] });
+    const loaded = loadCustomDefinitions(root, PATTERNS);
+    assert.deepEqual([loaded.definitions, loaded.problems, loaded.fileProblems], [[], [], []]);
+  });
+
+  it('places each problem in its file: JSON syntax, a missing value, the url, the content, and the Rego line of a template file', () => {
+    const badRego = templateYaml.replace('not input.review.object.metadata.labels[label]', 'not input.review.object.metadata.labels[label');
+    const withBadRego = structuredClone(example);
+    withBadRego.properties.policyRule.then.details.templateInfo.content = Buffer.from(badRego).toString('base64');
+    const withoutThen = { properties: { mode: 'Microsoft.Kubernetes.Data', policyRule: { if: {}, else: 1 } } };
+    const root = workspace({
+      'bad-json.policy.json': '{\n  "properties": {\n    "mode": "Microsoft.Kubernetes.Data",\n  }\n}',
+      'no-then.policy.json': JSON.stringify(withoutThen, null, 2),
+      'bad-rego.policy.json': JSON.stringify(withBadRego, null, 2),
+      'no-template.policy.json': JSON.stringify(JSON.parse(definitionWithTemplatePath('missing.yaml')), null, 2),
+      'file-rego.policy.json': JSON.stringify(JSON.parse(definitionWithTemplatePath('templates/team.yaml')), null, 2),
+      'templates/team.yaml': badRego,
+    });
+    const { fileProblems } = loadCustomDefinitions(root, PATTERNS);
+    const at = (file: string) => fileProblems.filter((problem) => problem.file === join(root, file)).map((problem) => [problem.range.start.line, problem.message]);
+    const lineOf = (file: string, text: string) => readFileSync(join(root, file), 'utf8').split('\n').findIndex((line) => line.includes(text));
+
+    // The trailing comma is at the end of line 3 (0-based 2); strict JSON expects a property name after it, on line 4.
+    assert.deepEqual(at('bad-json.policy.json'), [[3, 'not valid JSON: property name expected']]);
+    assert.deepEqual(at('no-then.policy.json'), [[lineOf('no-then.policy.json', '"policyRule"'), 'policyRule.then is missing']]);
+    const [[contentLine, contentMessage]] = at('bad-rego.policy.json');
+    assert.equal(contentLine, lineOf('bad-rego.policy.json', '"content"'));
+    assert.match(String(contentMessage), /rego_parse_error/);
+    assert.deepEqual(at('no-template.policy.json'), [[lineOf('no-template.policy.json', '"url"'), 'the template missing.yaml (templateInfo.url) cannot be read']]);
+    // A template file gets the error at the Rego's own line; the definition gets it on its url.
+    assert.equal(at('file-rego.policy.json')[0][0], lineOf('file-rego.policy.json', '"url"'));
+    const [[regoLine, regoMessage]] = at('templates/team.yaml');
+    assert.equal(regoLine, lineOf('templates/team.yaml', 'metadata.labels[label') + 1);
+    assert.match(String(regoMessage), /^rego_parse_error: /);
   });
 });
