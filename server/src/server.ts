@@ -12,7 +12,6 @@ import {
 } from 'vscode-languageserver/node';
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { catalogResult, loadCatalog, resolvePolicy, type PolicyCatalog } from './engine/catalog';
 import { catalogWithWorkspaceInitiatives } from './custom/initiatives';
 import { catalogWithCustomDefinitions } from './custom/loader';
@@ -50,9 +49,10 @@ interface DocumentSettings {
   problems: string[];
 }
 
-/** An open file: the editor's text and its documents, kept up to date edit by edit. */
+/** An open file: its documents, kept up to date edit by edit (the text itself lives only in them). */
 interface OpenFile {
-  document: TextDocument;
+  uri: string;
+  version: number;
   live: LiveDocument;
   /** The settings of the last complete evaluation, for code actions. */
   evaluatedWith?: DocumentSettings;
@@ -177,15 +177,15 @@ function schedule(uri: string): void {
 async function validate(uri: string): Promise<void> {
   const file = files.get(uri);
   if (!file) return;
-  const version = file.document.version;
+  const version = file.version;
   const config = await settingsFor(uri);
-  if (files.get(uri) !== file || file.document.version !== version) return;
+  if (files.get(uri) !== file || file.version !== version) return;
   if (isExcludedFile(uri, config.settings.exclude, workspaceFolders)) {
     publish(uri, version, []);
     return;
   }
   const limit = config.settings.maxFileSize * 1024 * 1024;
-  if (file.document.getText().length > limit) {
+  if (file.live.length > limit) {
     const message = `AKS Policy: this file is larger than ${config.settings.maxFileSize} MB (aksPolicy.maxFileSize), so it is not checked.`;
     publish(uri, version, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: DiagnosticSource, message }]);
     return;
@@ -195,7 +195,7 @@ async function validate(uri: string): Promise<void> {
     const deadline = performance.now() + SLICE_MS;
     if (file.live.evaluatePending(config.policy, options, () => performance.now() > deadline)) break;
     await new Promise((resolve) => setImmediate(resolve));
-    if (files.get(uri) !== file || file.document.version !== version) return;
+    if (files.get(uri) !== file || file.version !== version) return;
   }
   file.evaluatedWith = config;
   file.evaluatedVersion = version;
@@ -208,25 +208,16 @@ function publish(uri: string, version: number, diagnostics: Diagnostic[]): void 
 
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
-  const document = TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
-  files.set(textDocument.uri, { document, live: new LiveDocument(textDocument.text) });
+  files.set(textDocument.uri, { uri: textDocument.uri, version: textDocument.version, live: new LiveDocument(textDocument.text) });
   schedule(textDocument.uri);
 });
 
 connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
   const file = files.get(textDocument.uri);
   if (!file) return;
-  for (const change of contentChanges) {
-    if ('range' in change) {
-      const start = file.document.offsetAt(change.range.start);
-      const end = file.document.offsetAt(change.range.end);
-      TextDocument.update(file.document, [change], textDocument.version);
-      file.live.applyEdit(file.document.getText(), start, end, change.text);
-    } else {
-      TextDocument.update(file.document, [change], textDocument.version);
-      file.live.reset(change.text);
-    }
-  }
+  // Each change's range is in the text the previous changes left, as LSP orders them.
+  for (const change of contentChanges) file.live.applyChange(change);
+  file.version = textDocument.version;
   schedule(textDocument.uri);
 });
 
@@ -329,15 +320,15 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
 async function evaluatedFile(uri: string): Promise<(OpenFile & { evaluatedWith: DocumentSettings }) | undefined> {
   const file = files.get(uri);
   if (!file) return undefined;
-  if (file.evaluatedVersion !== file.document.version) await validate(uri);
+  if (file.evaluatedVersion !== file.version) await validate(uri);
   const config = file.evaluatedWith;
-  return config && file.evaluatedVersion === file.document.version ? { ...file, evaluatedWith: config } : undefined;
+  return config && file.evaluatedVersion === file.version ? { ...file, evaluatedWith: config } : undefined;
 }
 
 connection.onHover(async (params) => {
   const file = await evaluatedFile(params.textDocument.uri);
   if (!file) return null;
-  const offset = file.document.offsetAt(params.position);
+  const offset = file.live.offsetAt(params.position);
   const markdown = explainAt(file.live.documents(), offset, file.evaluatedWith.policy, evaluationOptions(file.evaluatedWith.settings));
   return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown } } : null;
 });
@@ -345,14 +336,13 @@ connection.onHover(async (params) => {
 connection.onCodeAction(async (params): Promise<CodeAction[]> => {
   const file = await evaluatedFile(params.textDocument.uri);
   if (!file) return [];
-  const { document, evaluatedWith: config } = file;
+  const { live, evaluatedWith: config } = file;
   const context: CodeActionContext = {
-    uri: document.uri,
-    text: document.getText(),
-    documents: file.live.documents(),
+    uri: file.uri,
+    documents: live.documents(),
     policy: config.policy,
     options: evaluationOptions(config.settings),
-    positionAt: (offset) => document.positionAt(offset),
+    positionAt: (offset) => live.positionAt(offset),
   };
   const only = params.context.only;
   const requested = (kind: string) => only?.some((asked) => kind === asked || kind.startsWith(`${asked}.`)) ?? false;
@@ -360,8 +350,8 @@ connection.onCodeAction(async (params): Promise<CodeAction[]> => {
   const wants = (kind: string) => (only ? requested(kind) : kind === CodeActionKind.QuickFix);
   const actions: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
-    const start = document.offsetAt(params.range.start);
-    const end = document.offsetAt(params.range.end);
+    const start = live.offsetAt(params.range.start);
+    const end = live.offsetAt(params.range.end);
     actions.push(...quickFixes(context, start, end, params.context.diagnostics));
   }
   if (wants(FixAllKind)) {

@@ -102,7 +102,6 @@ export function invariantProblems(analysis: Analysis): string[] {
 function contextFor(analysis: Analysis, textDocument: TextDocument): CodeActionContext {
   return {
     uri: FUZZ_URI,
-    text: analysis.text,
     documents: analysis.documents,
     policy: analysis.profile.policy,
     options: analysis.profile.options,

@@ -94,7 +94,10 @@ export class LspClient {
   private readonly waiters = new Set<DiagnosticsWaiter>();
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
-  private buffer = Buffer.alloc(0);
+  /** Bytes received and not yet dispatched, and how many must be there before the next message is whole. */
+  private received: Buffer[] = [];
+  private receivedBytes = 0;
+  private awaitedBytes: number | undefined;
   private nextId = 1;
   private stderrTail = '';
   private exitError: Error | undefined;
@@ -205,8 +208,9 @@ export class LspClient {
     if (previous === undefined || text === undefined) throw new Error(`change of ${uri}, which is not open`);
     const version = previous + 1;
     this.versions.set(uri, version);
-    this.texts.set(uri, applyContentChanges(text, changes));
+    // Sent first: an editor has applied the edit before it notifies, so its bookkeeping is not the server's latency.
     this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    this.texts.set(uri, applyContentChanges(text, changes));
     return version;
   }
 
@@ -337,24 +341,34 @@ export class LspClient {
   }
 
   private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
+    // Chunks are joined once a whole message is there: joining on every chunk would copy a large publish quadratically.
+    this.received.push(chunk);
+    this.receivedBytes += chunk.length;
+    if (this.awaitedBytes !== undefined && this.receivedBytes < this.awaitedBytes) return;
+    let buffer = this.received.length === 1 ? this.received[0] : Buffer.concat(this.received, this.receivedBytes);
+    this.awaitedBytes = undefined;
     for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const header = this.buffer.subarray(0, headerEnd).toString('ascii');
+      const headerEnd = buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) break;
+      const header = buffer.subarray(0, headerEnd).toString('ascii');
       const length = /Content-Length:\s*(\d+)/i.exec(header);
       if (!length) {
         this.failEverything(new Error(`a message from the server has no Content-Length: ${JSON.stringify(header)}`));
-        this.buffer = Buffer.alloc(0);
-        return;
+        buffer = Buffer.alloc(0);
+        break;
       }
       const bodyStart = headerEnd + 4;
       const bodyEnd = bodyStart + Number(length[1]);
-      if (this.buffer.length < bodyEnd) return;
-      const body = this.buffer.subarray(bodyStart, bodyEnd).toString('utf8');
-      this.buffer = this.buffer.subarray(bodyEnd);
+      if (buffer.length < bodyEnd) {
+        this.awaitedBytes = bodyEnd;
+        break;
+      }
+      const body = buffer.subarray(bodyStart, bodyEnd).toString('utf8');
+      buffer = buffer.subarray(bodyEnd);
       this.dispatch(JSON.parse(body) as JsonRpcMessage);
     }
+    this.received = buffer.length > 0 ? [buffer] : [];
+    this.receivedBytes = buffer.length;
   }
 
   private dispatch(message: JsonRpcMessage): void {

@@ -8,7 +8,6 @@ import type { ResolvedPolicy } from './types';
 
 export interface CodeActionContext {
   uri: string;
-  text: string;
   documents: readonly AnalyzedDocument[];
   policy: ResolvedPolicy;
   options: EvaluationOptions;

@@ -23,7 +23,7 @@ export interface DocumentEntry {
  * read the other documents (`verdict.inventory`) and `inventory` is no longer the one it read.
  */
 export function verdictOf(entry: DocumentEntry, policy: ResolvedPolicy, options: EvaluationOptions, inventory: Inventory = NO_INVENTORY): DocumentVerdict {
-  const optionsKey = `${options.defaultNamespace}\u0000${options.allowSuppressions}`;
+  const optionsKey = optionsKeyOf(options);
   const inventoryChanged = entry.verdict?.inventory !== undefined && entry.verdict.inventory !== inventory;
   if (!entry.verdict || entry.policy !== policy || entry.optionsKey !== optionsKey || inventoryChanged) {
     entry.verdict = safelyEvaluate(entry.parsed, policy, options, inventory);
@@ -31,6 +31,11 @@ export function verdictOf(entry: DocumentEntry, policy: ResolvedPolicy, options:
     entry.optionsKey = optionsKey;
   }
   return entry.verdict;
+}
+
+/** What a verdict depends on besides the policy, as one comparable key. */
+export function optionsKeyOf(options: EvaluationOptions): string {
+  return `${options.defaultNamespace}\u0000${options.allowSuppressions}`;
 }
 
 /**

@@ -10,7 +10,8 @@ export interface DocumentChunk {
   text: string;
 }
 
-const MARKER = /^---(?=[ \t\r\n]|$)/gm;
+/** At the start of the text or of a line (after `\n`: the documents then start lines as the editor counts them). */
+const MARKER = /(?<![^\n])---(?=[ \t\r\n]|$)/g;
 
 export function splitDocuments(text: string): DocumentChunk[] {
   const starts = [0];

@@ -15,7 +15,7 @@ const URI = 'file:///w/pod.yaml';
 function contextFor(text: string, settings: Partial<Settings> = {}): CodeActionContext {
   const policy = resolvePolicy(catalog, { ...DEFAULT_SETTINGS, ...settings });
   const document = TextDocument.create(URI, 'yaml', 1, text);
-  return { uri: URI, text, documents: new FileAnalyzer().analyze(text, policy, OPTIONS), policy, options: OPTIONS, positionAt: (offset) => document.positionAt(offset) };
+  return { uri: URI, documents: new FileAnalyzer().analyze(text, policy, OPTIONS), policy, options: OPTIONS, positionAt: (offset) => document.positionAt(offset) };
 }
 
 function apply(text: string, action: { edit?: { changes?: Record<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]> } }): string {
