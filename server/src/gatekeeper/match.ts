@@ -77,3 +77,12 @@ function objectMatches(match: JsonObject, object: JsonObject, namespaceObject: J
   }
   return true;
 }
+
+/** The Namespace object of the request's namespace, when the inventory has it. */
+export function namespaceObjectOf(namespace: string, inventory: readonly JsonObject[]): JsonObject | undefined {
+  if (namespace === '') return undefined;
+  return inventory.find((object) => {
+    const { group, kind } = groupVersionKindOf(object);
+    return group === '' && kind === 'Namespace' && metadataString(object, 'name') === namespace;
+  });
+}

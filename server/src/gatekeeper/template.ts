@@ -12,6 +12,8 @@ export interface ConstraintTemplateSource {
   rego?: { source: string; libs: string[] };
   /** It also has (or only has) CEL code under `K8sNativeValidation`. */
   hasCel: boolean;
+  /** The `source` of that CEL code (server/src/cel). */
+  cel?: JsonObject;
 }
 
 export interface CompiledTemplate {
@@ -50,16 +52,19 @@ export function readConstraintTemplate(object: JsonObject): ConstraintTemplateSo
   if (!target) throw new TemplateError(`ConstraintTemplate ${name} has no targets`);
   let rego: ConstraintTemplateSource['rego'];
   let hasCel = false;
+  let cel: JsonObject | undefined;
   if (typeof target.rego === 'string') rego = { source: target.rego, libs: stringList(target.libs, 'libs') };
   for (const code of Array.isArray(target.code) ? target.code.filter(isObject) : []) {
     const source = isObject(code.source) ? code.source : {};
-    if (code.engine === 'K8sNativeValidation') hasCel = true;
-    else if (code.engine === 'Rego' && !rego) {
+    if (code.engine === 'K8sNativeValidation') {
+      hasCel = true;
+      cel ??= source;
+    } else if (code.engine === 'Rego' && !rego) {
       if (typeof source.rego !== 'string') throw new TemplateError(`ConstraintTemplate ${name}: the Rego code has no source.rego`);
       rego = { source: source.rego, libs: stringList(source.libs, 'source.libs') };
     }
   }
-  return { name, kind, rego, hasCel };
+  return { name, kind, rego, hasCel, ...(cel ? { cel } : {}) };
 }
 
 /**
