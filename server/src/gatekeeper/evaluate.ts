@@ -1,4 +1,4 @@
-import { isObject, type JsonObject, type JsonValue } from '../json';
+import { isObject, type JsonObject, type JsonValue, type Path } from '../json';
 import { evaluateRule } from '../rego/evaluator';
 import { formatValue } from '../rego/format';
 import { RegoObject, RegoSet, canonical, fromJson, toJson, type Value } from '../rego/value';
@@ -18,6 +18,8 @@ export interface Constraint {
 export interface Violation {
   msg: string;
   details: JsonValue;
+  /** With `trackReads`: the paths of `input.review.object` read while deriving it, oldest first. */
+  reads?: readonly Path[];
 }
 
 export type ConstraintVerdict = { matched: false } | { matched: true; violations: Violation[]; steps: number };
@@ -35,6 +37,8 @@ export function readConstraint(object: JsonObject): Constraint {
 
 export interface ReviewOptions {
   stepBudget?: number;
+  /** Record which paths of the reviewed object each violation's derivation read (see Violation.reads). */
+  trackReads?: boolean;
 }
 
 /**
@@ -56,15 +60,16 @@ export function reviewWithConstraint(
   if (!constraintMatches(constraint.match, review.matchObjects, namespaceObject)) return { matched: false };
   const input = fromJson({ review: review.review, parameters: constraint.parameters });
   const data = new RegoObject([['inventory', fromJson(inventoryOf(inventory))]]);
-  const { value, steps } = evaluateRule(template.program, template.violationPath, { input, data, stepBudget: options.stepBudget });
-  return { matched: true, violations: violationsOf(value), steps };
+  const trackReadsOf = options.trackReads ? reviewedObject(input) : undefined;
+  const { value, steps, readsOf } = evaluateRule(template.program, template.violationPath, { input, data, stepBudget: options.stepBudget, trackReadsOf });
+  return { matched: true, violations: violationsOf(value, readsOf), steps };
 }
 
 /**
  * The violations as Gatekeeper reports them: each result's `msg` and `details` (an empty object when absent);
  * a result without `msg` is dropped, and results that agree on both are one violation.
  */
-function violationsOf(value: Value | undefined): Violation[] {
+function violationsOf(value: Value | undefined, readsOf: ((member: Value) => readonly Path[]) | undefined): Violation[] {
   if (!(value instanceof RegoSet)) return [];
   const unique = new Map<string, Violation>();
   for (const result of value.values()) {
@@ -72,7 +77,17 @@ function violationsOf(value: Value | undefined): Violation[] {
     const msg = result.get('msg');
     if (msg === undefined) continue;
     const details = result.get('details') ?? new RegoObject();
-    unique.set(canonical([msg, details]), { msg: typeof msg === 'string' ? msg : formatValue(msg), details: toJson(details) });
+    const key = canonical([msg, details]);
+    if (unique.has(key)) continue;
+    const violation: Violation = { msg: typeof msg === 'string' ? msg : formatValue(msg), details: toJson(details) };
+    if (readsOf) violation.reads = readsOf(result);
+    unique.set(key, violation);
   }
   return [...unique.values()];
+}
+
+/** `input.review.object`: the document whose reads are tracked. */
+function reviewedObject(input: Value): Value | undefined {
+  const review = input instanceof RegoObject ? input.get('review') : undefined;
+  return review instanceof RegoObject ? review.get('object') : undefined;
 }

@@ -3,6 +3,8 @@ import { Bindings } from './bindings';
 import { BUILTINS, type BuiltinContext } from './builtins';
 import { findRuleGroup, type CompiledProgram, type PackageNode, type RuleGroup } from './compiler';
 import { BuiltinError, RegoError } from './errors';
+import type { Path } from '../json';
+import { ReadTracker } from './reads';
 import { RegoObject, RegoSet, canonical, isCollection, valuesEqual, type Value } from './value';
 import { isWildcard, termVars } from './vars';
 
@@ -21,12 +23,22 @@ export interface EvaluationRequest {
   data?: RegoObject;
   /** Evaluation steps allowed (literals tried, elements iterated, calls made) before the evaluation gives up. */
   stepBudget?: number;
+  /**
+   * A document inside `input` (for Gatekeeper, `input.review.object`) whose reads are recorded per member of the
+   * rule's value (a partial rule), for `readsOf`. Off when absent: tracking costs time and memory.
+   */
+  trackReadsOf?: Value;
 }
 
 export interface EvaluationResult {
   /** The rule's value: undefined when the rule is undefined. */
   value: Value | undefined;
   steps: number;
+  /**
+   * With `trackReadsOf`: the paths of that document read while deriving one member of the value (a partial set's
+   * member, a partial object's key), oldest first; a missing key read under `not` or in a closure counts too.
+   */
+  readsOf?: (member: Value) => readonly Path[];
 }
 
 /** Evaluates the rule at `path` (package path and rule name) to its value: a complete value, a set or an object. */
@@ -34,9 +46,12 @@ export function evaluateRule(program: CompiledProgram, path: readonly string[], 
   const group = findRuleGroup(program.root, path);
   if (!group) throw new RegoError('rego_compile_error', `rule ${path.join('.')} is not defined`);
   if (group.kind === 'function') throw new RegoError('rego_compile_error', `${path.join('.')} is a function`);
-  const evaluator = new Evaluator(program, request.data ?? new RegoObject(), request.stepBudget ?? DEFAULT_STEP_BUDGET);
+  const tracker = request.trackReadsOf === undefined ? undefined : new ReadTracker(request.trackReadsOf);
+  const evaluator = new Evaluator(program, request.data ?? new RegoObject(), request.stepBudget ?? DEFAULT_STEP_BUDGET, tracker);
   const value = evaluator.ruleValue(group, new Frame(request.input, []));
-  return { value, steps: evaluator.steps };
+  if (!tracker) return { value, steps: evaluator.steps };
+  const readsOf = (member: Value) => (value instanceof RegoSet || value instanceof RegoObject ? tracker.readsOfMember(value, member) : []);
+  return { value, steps: evaluator.steps, readsOf };
 }
 
 type Solution = Bindings | undefined;
@@ -50,6 +65,8 @@ interface DataOverride {
 /** A computed value, or the fact that it is undefined, in a cache. */
 interface Memo {
   value: Value | undefined;
+  /** When reads are tracked: what computing it read, to be replayed wherever the cached value is used. */
+  reads?: readonly Path[];
 }
 
 /** The documents an expression sees. `with` makes a new frame, and a new frame has its own caches. */
@@ -99,7 +116,30 @@ class Evaluator {
     private readonly program: CompiledProgram,
     private readonly baseData: RegoObject,
     private readonly budget: number,
+    /** Present only when reads are tracked; every use is guarded, so that evaluation without it pays nothing. */
+    private readonly tracker: ReadTracker | undefined,
   ) {}
+
+  /** `bindings` extended with reads on the derivation, also counted for the closure being evaluated. */
+  private noted(bindings: Solution, reads: readonly Path[]): Solution {
+    this.tracker?.collect(reads);
+    let noted = bindings;
+    for (const read of reads) noted = Bindings.withRead(noted, read);
+    return noted;
+  }
+
+  /** With tracking, starts a closure and returns where to put the reads of its solutions. */
+  private beginClosure(): Path[] | undefined {
+    if (!this.tracker) return undefined;
+    this.tracker.begin();
+    return [];
+  }
+
+  /** Ends a closure: its value carries the reads of its solutions, or, when it has none, of everything it tried. */
+  private endClosure(bindings: Solution, solvedReads: readonly Path[]): Solution {
+    const attempted = this.tracker!.end();
+    return this.noted(bindings, solvedReads.length > 0 ? solvedReads : attempted);
+  }
 
   private step(): void {
     if (++this.steps > this.budget) {
@@ -110,15 +150,21 @@ class Evaluator {
   // ---- rules ----
 
   ruleValue(group: RuleGroup, frame: Frame): Value | undefined {
+    return this.ruleMemo(group, frame).value;
+  }
+
+  private ruleMemo(group: RuleGroup, frame: Frame): Memo {
     const key = group.path.join('\u0000');
     const cached = frame.rules.get(key);
-    if (cached) return cached.value;
+    if (cached) return cached;
     if (frame.inProgress.has(key)) throw new RegoError('rego_recursion_error', `rule ${group.path.join('.')} is recursive`, group.definitions[0]?.location);
     frame.inProgress.add(key);
     try {
+      this.tracker?.begin();
       const value = this.computeRule(group, frame);
-      frame.rules.set(key, { value });
-      return value;
+      const memo: Memo = this.tracker ? { value, reads: this.tracker.end() } : { value };
+      frame.rules.set(key, memo);
+      return memo;
     } finally {
       frame.inProgress.delete(key);
     }
@@ -143,7 +189,10 @@ class Evaluator {
         const set = new RegoSet();
         for (const rule of group.definitions) {
           for (const solution of this.evalBody(rule.body, 0, undefined, frame)) {
-            for (const [member] of this.evalTerm(rule.key as Term, solution, frame)) set.add(member);
+            for (const [member, derived] of this.evalTerm(rule.key as Term, solution, frame)) {
+              set.add(member);
+              this.tracker?.recordMember(set, member, Bindings.readsSince(derived, undefined));
+            }
           }
         }
         return set;
@@ -153,12 +202,13 @@ class Evaluator {
         for (const rule of group.definitions) {
           for (const solution of this.evalBody(rule.body, 0, undefined, frame)) {
             for (const [key, afterKey] of this.evalTerm(rule.key as Term, solution, frame)) {
-              for (const [value] of this.evalTerm(rule.value, afterKey, frame)) {
+              for (const [value, derived] of this.evalTerm(rule.value, afterKey, frame)) {
                 const existing = object.get(key);
                 if (existing !== undefined && !valuesEqual(existing, value)) {
                   throw new RegoError('eval_conflict_error', `object keys must be unique (${group.path.join('.')})`, rule.location);
                 }
                 object.set(key, value);
+                this.tracker?.recordMember(object, key, Bindings.readsSince(derived, undefined));
               }
             }
           }
@@ -195,14 +245,15 @@ class Evaluator {
     return undefined;
   }
 
-  private callFunction(group: RuleGroup, args: Value[], frame: Frame, call: CallTerm): Value | undefined {
+  private callFunction(group: RuleGroup, args: Value[], frame: Frame, call: CallTerm): Memo {
     const key = `${group.path.join('\u0000')}(${args.map(canonical).join(',')})`;
     const cached = frame.functions.get(key);
-    if (cached) return cached.value;
+    if (cached) return cached;
     const pathKey = group.path.join('\u0000');
     if (frame.inProgress.has(pathKey)) throw new RegoError('rego_recursion_error', `function ${group.path.join('.')} is recursive`, call.location);
     this.step();
     frame.inProgress.add(pathKey);
+    this.tracker?.begin();
     let result: Value | undefined;
     try {
       for (const rule of group.definitions) {
@@ -219,8 +270,9 @@ class Evaluator {
       frame.inProgress.delete(pathKey);
     }
     if (result === undefined && group.defaultRule) result = this.constantValue(group.defaultRule.value, frame);
-    frame.functions.set(key, { value: result });
-    return result;
+    const memo: Memo = this.tracker ? { value: result, reads: this.tracker.end() } : { value: result };
+    frame.functions.set(key, memo);
+    return memo;
   }
 
   // ---- bodies and literals ----
@@ -242,8 +294,15 @@ class Evaluator {
       literalFrame = modified;
     }
     if (literal.negated) {
-      for (const _ of this.evalExpr(literal.expr, bindings, literalFrame)) return;
-      yield bindings;
+      // The proof of a negation is everything it tried: the reads of a missing field included.
+      this.tracker?.begin();
+      let holds = true;
+      for (const _ of this.evalExpr(literal.expr, bindings, literalFrame)) {
+        holds = false;
+        break;
+      }
+      const tried = this.tracker?.end();
+      if (holds) yield tried ? this.noted(bindings, tried) : bindings;
       return;
     }
     yield* this.evalExpr(literal.expr, bindings, literalFrame);
@@ -270,15 +329,23 @@ class Evaluator {
         for (const [collection, afterCollection] of this.evalTerm(expr.collection, declared, frame)) {
           for (const [key, value] of children(collection)) {
             this.step();
-            const afterKey = expr.key ? this.unifyValue(expr.key, key, afterCollection, frame) : [afterCollection];
+            const element = this.tracker ? this.noted(afterCollection, this.tracker.readsOfStep(collection, key)) : afterCollection;
+            const afterKey = expr.key ? this.unifyValue(expr.key, key, element, frame) : [element];
             for (const solution of afterKey) yield* this.unifyValue(expr.value, value, solution, frame);
           }
         }
         return;
       }
       case 'every':
-        for (const [domain] of this.evalTerm(expr.domain, bindings, frame)) {
-          if (this.everyHolds(expr, domain, bindings, frame)) yield bindings;
+        for (const [domain, afterDomain] of this.evalTerm(expr.domain, bindings, frame)) {
+          if (!this.tracker) {
+            if (this.everyHolds(expr, domain, bindings, frame)) yield bindings;
+            continue;
+          }
+          this.tracker.begin();
+          const holds = this.everyHolds(expr, domain, bindings, frame);
+          const tried = this.tracker.end();
+          if (holds) yield this.noted(bindings, [...Bindings.readsSince(afterDomain, bindings), ...tried]);
         }
         return;
     }
@@ -287,7 +354,8 @@ class Evaluator {
   private everyHolds(expr: Extract<Expr, { type: 'every' }>, domain: Value, bindings: Solution, frame: Frame): boolean {
     for (const [key, value] of children(domain)) {
       this.step();
-      let scope = Bindings.bind(bindings, expr.value.name, value);
+      const element = this.tracker ? this.noted(bindings, this.tracker.readsOfStep(domain, key)) : bindings;
+      let scope = Bindings.bind(element, expr.value.name, value);
       if (expr.key) scope = Bindings.bind(scope, expr.key.name, key);
       let holds = false;
       for (const _ of this.evalBody(expr.body, 0, scope, frame)) {
@@ -448,32 +516,42 @@ class Evaluator {
       }
       case 'arrayComprehension': {
         const items: Value[] = [];
+        const solvedReads = this.beginClosure();
         for (const solution of this.evalBody(term.body, 0, bindings, frame)) {
-          for (const [value] of this.evalTerm(term.term, solution, frame)) items.push(value);
+          for (const [value, derived] of this.evalTerm(term.term, solution, frame)) {
+            items.push(value);
+            solvedReads?.push(...Bindings.readsSince(derived, bindings));
+          }
         }
-        yield [items, bindings];
+        yield [items, solvedReads ? this.endClosure(bindings, solvedReads) : bindings];
         return;
       }
       case 'setComprehension': {
         const set = new RegoSet();
+        const solvedReads = this.beginClosure();
         for (const solution of this.evalBody(term.body, 0, bindings, frame)) {
-          for (const [value] of this.evalTerm(term.term, solution, frame)) set.add(value);
+          for (const [value, derived] of this.evalTerm(term.term, solution, frame)) {
+            set.add(value);
+            solvedReads?.push(...Bindings.readsSince(derived, bindings));
+          }
         }
-        yield [set, bindings];
+        yield [set, solvedReads ? this.endClosure(bindings, solvedReads) : bindings];
         return;
       }
       case 'objectComprehension': {
         const object = new RegoObject();
+        const solvedReads = this.beginClosure();
         for (const solution of this.evalBody(term.body, 0, bindings, frame)) {
           for (const [key, afterKey] of this.evalTerm(term.key, solution, frame)) {
-            for (const [value] of this.evalTerm(term.value, afterKey, frame)) {
+            for (const [value, derived] of this.evalTerm(term.value, afterKey, frame)) {
               const existing = object.get(key);
               if (existing !== undefined && !valuesEqual(existing, value)) throw new RegoError('eval_conflict_error', 'object keys must be unique', term.location);
               object.set(key, value);
+              solvedReads?.push(...Bindings.readsSince(derived, bindings));
             }
           }
         }
-        yield [object, bindings];
+        yield [object, solvedReads ? this.endClosure(bindings, solvedReads) : bindings];
         return;
       }
       case 'call':
@@ -502,7 +580,8 @@ class Evaluator {
     for (const [args, solution] of this.evalTerms(inputs, 0, bindings, frame)) {
       this.step();
       let result: Value | undefined;
-      if (group) result = this.callFunction(this.overriddenFunction(group, frame), args, frame, call);
+      let reads: readonly Path[] | undefined;
+      if (group) ({ value: result, reads } = this.callFunction(this.overriddenFunction(group, frame), args, frame, call));
       else {
         try {
           result = builtin?.call(args, this.builtinContext);
@@ -510,10 +589,16 @@ class Evaluator {
           if (!(error instanceof BuiltinError)) throw error;
           result = undefined;
         }
+        // `object.get(o, key, default)` reads o[key] as a ref would.
+        if (this.tracker && call.operator === 'object.get') reads = this.tracker.readsOfStep(args[0], args[1]);
       }
-      if (result === undefined) continue;
-      if (output === undefined) yield [result, solution];
-      else for (const final of this.unifyValue(output, result, solution, frame)) yield [true, final];
+      if (result === undefined) {
+        if (reads) this.tracker?.collect(reads);
+        continue;
+      }
+      const called = reads ? this.noted(solution, reads) : solution;
+      if (output === undefined) yield [result, called];
+      else for (const final of this.unifyValue(output, result, called, frame)) yield [true, final];
     }
   }
 
@@ -561,13 +646,20 @@ class Evaluator {
     if (this.isGround(step, bindings)) {
       for (const [key, solution] of this.evalTerm(step, bindings, frame)) {
         const next = child(value, key);
-        if (next !== undefined) yield* this.walkValue(next, path, index + 1, solution, frame);
+        if (this.tracker) {
+          const reads = this.tracker.readsOfStep(value, key);
+          // A missing key fails this derivation; only a closure (`not`, a comprehension) keeps its read.
+          if (next === undefined) this.tracker.collect(reads);
+          else yield* this.walkValue(next, path, index + 1, this.noted(solution, reads), frame);
+        } else if (next !== undefined) yield* this.walkValue(next, path, index + 1, solution, frame);
       }
       return;
     }
     for (const [key, next] of children(value)) {
       this.step();
-      for (const solution of this.unifyValue(step, key, bindings, frame)) yield* this.walkValue(next, path, index + 1, solution, frame);
+      // Iteration reads the element it binds, not the whole collection.
+      const element = this.tracker ? this.noted(bindings, this.tracker.readsOfStep(value, key)) : bindings;
+      for (const solution of this.unifyValue(step, key, element, frame)) yield* this.walkValue(next, path, index + 1, solution, frame);
     }
   }
 
@@ -612,8 +704,11 @@ class Evaluator {
       const group = node.rules.get(key);
       if (group) {
         if (group.kind === 'function') continue;
-        const value = this.ruleValue(group, frame);
-        if (value !== undefined) yield* this.walkValue(value, path, index + 1, solution, frame);
+        const { value, reads } = this.ruleMemo(group, frame);
+        // A partial rule stepped into brings the reads of the member it reaches (readsOfStep); used whole, all of them.
+        const usedWhole = index + 1 === path.length || (group.kind !== 'partialSet' && group.kind !== 'partialObject');
+        const withReads = reads && usedWhole ? this.noted(solution, reads) : solution;
+        if (value !== undefined) yield* this.walkValue(value, path, index + 1, withReads, frame);
         continue;
       }
       yield* this.walkData(node.children.get(key), child(base ?? null, key), path, index + 1, [...prefix, key], solution, frame);
