@@ -12,7 +12,7 @@ const TEST_TIMEOUT = { timeout: 60_000 };
 const CUSTOM_EXAMPLE = join(REPOSITORY_ROOT, 'examples', 'custom');
 
 describe('custom policy definitions', () => {
-  it('evaluates a workspace definition with a Base64 Rego template live, at the kind line, and follows edits', TEST_TIMEOUT, async () => {
+  it('evaluates a workspace definition with a Base64 Rego template live, on the labels it reads, and follows edits', TEST_TIMEOUT, async () => {
     const root = mkdtempSync(join(tmpdir(), 'aks-policy-custom-'));
     cpSync(CUSTOM_EXAMPLE, root, { recursive: true });
     const client = await LspClient.start({
@@ -25,19 +25,50 @@ describe('custom policy definitions', () => {
       const published = await client.open(uri, manifest);
       const custom = published.diagnostics.filter((diagnostic) => diagnostic.code === 'k8srequiredteamlabel');
       assert.equal(custom.length, 1);
-      const kindLine = manifest.split('\n').findIndex((line) => line.startsWith('kind: Pod'));
-      assert.equal(custom[0].range.start.line, kindLine);
+      // The template read metadata.labels.team, which is missing: the finding is on the labels.
+      const labelsLine = manifest.split('\n').findIndex((line) => line.trim() === 'labels:');
+      assert.equal(custom[0].range.start.line, labelsLine);
       assert.equal(custom[0].severity, 1);
       assert.match(custom[0].message, /^\[azurepolicy-k8srequiredteamlabel\] Pod web has no "team" label/);
 
       // Adding the label, as you type, clears it.
-      const labelsLine = manifest.split('\n').findIndex((line) => line.trim() === 'labels:');
       const fixed = await client.applyEdits(uri, [{ range: { start: { line: labelsLine + 1, character: 0 }, end: { line: labelsLine + 1, character: 0 } }, newText: '    team: payments\n' }]);
       assert.deepEqual(fixed.diagnostics.filter((diagnostic) => diagnostic.code === 'k8srequiredteamlabel'), []);
 
       // The picker lists the custom definition beside the built-ins.
       const catalog = await client.request<CatalogResult>(CatalogRequest);
       assert.ok(catalog.definitions.some((definition) => definition.name === 'required-team-label' && definition.template === 'k8srequiredteamlabel'));
+
+      // A Deployment is checked through the Pod it creates: the finding is on its pod template's labels,
+      // or, when the template has none, on the template's metadata.
+      const deploymentUri = pathToFileURL(join(root, 'deployment.yaml')).toString();
+      const deployment = [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: web',
+        '  labels:',
+        '    team: payments',
+        'spec:',
+        '  selector:',
+        '    matchLabels:',
+        '      app: web',
+        '  template:',
+        '    metadata:',
+        '      labels:',
+        '        app: web',
+        '    spec:',
+        '      containers:',
+        '        - name: web',
+        '          image: mcr.microsoft.com/azurelinux/base/nginx:1.25',
+        '',
+      ].join('\n');
+      const onDeployment = (await client.open(deploymentUri, deployment)).diagnostics.filter((diagnostic) => diagnostic.code === 'k8srequiredteamlabel');
+      assert.deepEqual(onDeployment.map((diagnostic) => diagnostic.range.start.line), [deployment.split('\n').indexOf('      labels:')]);
+      const unlabelled = deployment.replace('      labels:\n        app: web\n', '      annotations:\n        owner: web\n');
+      const onUnlabelled = (await client.applyEdits(deploymentUri, [{ range: { start: { line: 0, character: 0 }, end: { line: deployment.split('\n').length - 1, character: 0 } }, newText: unlabelled }])).diagnostics;
+      const templateMetadataLine = unlabelled.split('\n').indexOf('    metadata:');
+      assert.deepEqual(onUnlabelled.filter((diagnostic) => diagnostic.code === 'k8srequiredteamlabel').map((diagnostic) => diagnostic.range.start.line), [templateMetadataLine]);
     } finally {
       await client.shutdown();
       rmSync(root, { recursive: true, force: true });
