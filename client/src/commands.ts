@@ -8,6 +8,7 @@ import {
   type CatalogInitiative,
   type CatalogResult,
   type CheckWorkspaceResult,
+  type TestTemplateResult,
 } from '../../server/src/protocol';
 import { findInitiative, knownNames, settingValue } from './catalog';
 import {
@@ -25,13 +26,17 @@ import {
 } from './config';
 import type { ConstraintsView } from './constraintsView';
 import { renderActiveConstraints } from './render';
+import { renderTemplateTests } from './templateTests';
 
 /** What the commands ask the language server. */
 export interface PolicyServer {
   catalog(): Promise<CatalogResult>;
   checkWorkspace(): Promise<CheckWorkspaceResult>;
   activeConstraints(uri: vscode.Uri | undefined): Promise<ActiveConstraintsResult>;
+  testTemplate(uri: vscode.Uri): Promise<TestTemplateResult>;
 }
+
+export const TEST_TEMPLATE = 'aksPolicy.testTemplate';
 
 export const SELECT_INITIATIVE = 'aksPolicy.selectInitiative';
 
@@ -39,6 +44,7 @@ type Command = (...args: unknown[]) => Promise<unknown>;
 
 /** Registers every command; a failure becomes an error message (and a log line), never a throw. */
 export function registerCommands(server: PolicyServer, view: ConstraintsView, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const testOutput = vscode.window.createOutputChannel('AKS Policy Tests');
   const table: Record<string, Command> = {
     [SELECT_INITIATIVE]: (choice) => selectInitiative(server, choice),
     'aksPolicy.selectEffect': (choice) => selectEffect(choice),
@@ -46,8 +52,9 @@ export function registerCommands(server: PolicyServer, view: ConstraintsView, lo
     'aksPolicy.togglePolicy': (referenceId, state) => togglePolicy(server, referenceId, state),
     'aksPolicy.fixAll': (target) => fixAll(target),
     'aksPolicy.checkWorkspace': () => checkWorkspace(server),
+    [TEST_TEMPLATE]: (target) => testTemplate(server, testOutput, target),
   };
-  return Object.entries(table).map(([id, run]) =>
+  const commands = Object.entries(table).map(([id, run]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await run(...args);
@@ -59,6 +66,7 @@ export function registerCommands(server: PolicyServer, view: ConstraintsView, lo
       }
     }),
   );
+  return [testOutput, ...commands];
 }
 
 function kindOf(value: unknown): string {
@@ -312,5 +320,21 @@ async function checkWorkspace(server: PolicyServer): Promise<CheckWorkspaceResul
   void vscode.window.showInformationMessage(
     `AKS Policy: ${plural(result.findings, 'finding', 'findings')} in ${result.filesWithFindings} of ${plural(result.files, 'YAML file', 'YAML files')}${skipped}; see the Problems panel.`,
   );
+  return result;
+}
+
+// Test This Template
+
+async function testTemplate(server: PolicyServer, output: vscode.OutputChannel, target: unknown): Promise<TestTemplateResult> {
+  if (!vscode.workspace.isTrusted) throw new Error('Test This Template runs the workspace\'s own Rego: trust the workspace first.');
+  const uri = target === undefined ? activeDocumentUri() : toUri(target, 'Test This Template');
+  if (!uri) throw new Error('Test This Template needs a ConstraintTemplate or a custom definition open in the editor.');
+  const result = await server.testTemplate(uri);
+  const report = renderTemplateTests(result, (file) => vscode.workspace.asRelativePath(vscode.Uri.parse(file, true)));
+  output.clear();
+  for (const line of report.lines) output.appendLine(line);
+  output.show(true);
+  if (report.failed) void vscode.window.showWarningMessage(report.summary);
+  else void vscode.window.showInformationMessage(report.summary);
   return result;
 }

@@ -5,16 +5,23 @@ import {
   ActiveConstraintsRequest,
   CatalogRequest,
   CheckWorkspaceRequest,
+  TemplateTestsRequest,
+  TestTemplateRequest,
   type ActiveConstraintsParams,
   type ActiveConstraintsResult,
   type CatalogParams,
   type CatalogResult,
   type CheckWorkspaceResult,
+  type TemplateTestsParams,
+  type TemplateTestsResult,
+  type TestTemplateParams,
+  type TestTemplateResult,
 } from '../../server/src/protocol';
 import { registerCommands, type PolicyServer } from './commands';
 import { SECTION, activeDocumentUri, readSettings } from './config';
 import { ConstraintsView } from './constraintsView';
 import { PolicyStatusBar } from './statusBar';
+import { TEMPLATE_LENS_SELECTOR, TemplateTestLens } from './templateTestLens';
 
 /** What `activate` returns, for tests and other extensions. */
 export interface AksPolicyApi {
@@ -70,7 +77,8 @@ class AksPolicyContext implements PolicyServer {
     this.statusBar = new PolicyStatusBar(this);
     // Once the user trusts the workspace, a restart lets the server load its custom policies.
     const trust = vscode.workspace.onDidGrantWorkspaceTrust(() => void this.client.restart().catch((error: unknown) => log.error(`Restarting after trust was granted failed: ${String(error)}`)));
-    this.disposables = [log, view, this.statusBar, trust, ...registerCommands(this, view, log)];
+    const lens = vscode.languages.registerCodeLensProvider(TEMPLATE_LENS_SELECTOR, new TemplateTestLens(this));
+    this.disposables = [log, view, this.statusBar, trust, lens, ...registerCommands(this, view, log)];
   }
 
   /** Waits for the server; a failed start becomes one plain message instead of the library's. */
@@ -99,6 +107,19 @@ class AksPolicyContext implements PolicyServer {
     await this.running();
     const params: ActiveConstraintsParams = uri ? { uri: this.client.code2ProtocolConverter.asUri(uri) } : {};
     return this.client.sendRequest<ActiveConstraintsResult>(ActiveConstraintsRequest, params);
+  }
+
+  async testTemplate(uri: vscode.Uri): Promise<TestTemplateResult> {
+    await this.running();
+    const params: TestTemplateParams = { uri: this.client.code2ProtocolConverter.asUri(uri) };
+    return this.client.sendRequest<TestTemplateResult>(TestTemplateRequest, params);
+  }
+
+  /** Whether a file is a template with a gator suite; a server that is not running yet answers no lens. */
+  async templateTests(uri: vscode.Uri, text: string): Promise<TemplateTestsResult> {
+    if (!this.client.isRunning()) return null;
+    const params: TemplateTestsParams = { uri: this.client.code2ProtocolConverter.asUri(uri), text };
+    return this.client.sendRequest<TemplateTestsResult>(TemplateTestsRequest, params);
   }
 
   async dispose(): Promise<void> {

@@ -97,3 +97,45 @@ export interface CheckWorkspaceResult {
   /** Files skipped (larger than aksPolicy.maxFileSize, unreadable). */
   skipped: number;
 }
+
+/** `aksPolicy/templateTests`: whether a file is a template (or a definition naming a template file) with gator suites, for the code lens. */
+export const TemplateTestsRequest = 'aksPolicy/templateTests';
+
+export interface TemplateTestsParams {
+  uri: string;
+  /** The editor's text of the file (JSON definitions are not synchronised with the server). */
+  text: string;
+}
+
+/** Where the lens goes and the suites it would run; null when the file has no template with a suite. */
+export type TemplateTestsResult = { line: number; suites: string[] } | null;
+
+/** `aksPolicy/testTemplate`: runs the gator suites of the template that a file is or names; failures are published on the suites. */
+export const TestTemplateRequest = 'aksPolicy/testTemplate';
+
+export interface TestTemplateParams {
+  uri: string;
+}
+
+export interface TemplateTestCase {
+  /** The suite file's URI. */
+  suite: string;
+  test: string;
+  name: string;
+  status: 'pass' | 'fail' | 'skip';
+  reason?: string;
+  /** 0-based line of the case in the suite. */
+  line?: number;
+}
+
+export interface TestTemplateResult {
+  /** The template file's URI, when the file is or names one. */
+  template?: string;
+  suites: string[];
+  cases: TemplateTestCase[];
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Why nothing ran (an untrusted workspace, no template, no suite). */
+  problem?: string;
+}

@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { customDefinition, withCustomDefinitions, type DetailsFile, type ParameterFile, type PolicyCatalog, type PolicyDefinition } from '../engine/catalog';
 import { constraintMatches, MatchError } from '../gatekeeper/match';
+import type { TemplateEngine } from '../gatekeeper/engines';
 import { groupVersionKindOf, metadataString } from '../gatekeeper/review';
 import { readConstraintTemplate, TemplateError } from '../gatekeeper/template';
 import { isObject, type JsonObject, type JsonValue } from '../json';
@@ -42,7 +43,7 @@ interface Found {
 }
 
 /** The Gatekeeper templates and constraints under `folder` in files matching `patterns`; other YAML is ignored quietly. */
-export function loadGatekeeperPolicies(folder: string, patterns: readonly string[]): GatekeeperPolicies {
+export function loadGatekeeperPolicies(folder: string, patterns: readonly string[], engine: TemplateEngine = 'auto'): GatekeeperPolicies {
   const result: GatekeeperPolicies = { definitions: [], problems: [], fileProblems: [], sources: [] };
   const templates: Found[] = [];
   const constraints: Found[] = [];
@@ -73,7 +74,7 @@ export function loadGatekeeperPolicies(folder: string, patterns: readonly string
     try {
       const source = readConstraintTemplate(found.object);
       if (source.rego) regoSources = [source.rego.source, ...source.rego.libs];
-      templatesByKind.set(source.kind, constraintTemplateOf(source, found.file));
+      templatesByKind.set(source.kind, constraintTemplateOf(source, found.file, engine));
     } catch (error) {
       if (!(error instanceof TemplateError || error instanceof RegoError)) throw error;
       result.problems.push(`${found.file}: ${error.message}`);
@@ -254,13 +255,14 @@ export function catalogWithGatekeeperPolicies(
   base: PolicyCatalog,
   folders: readonly string[],
   patterns: readonly string[],
+  engine: TemplateEngine = 'auto',
 ): { catalog: PolicyCatalog; problems: string[]; fileProblems: FileProblem[]; sources: string[] } {
   const definitions: PolicyDefinition[] = [];
   const problems: string[] = [];
   const fileProblems: FileProblem[] = [];
   const sources = new Set<string>();
   for (const folder of folders) {
-    const loaded = loadGatekeeperPolicies(folder, patterns);
+    const loaded = loadGatekeeperPolicies(folder, patterns, engine);
     // Nested workspace folders find the same files: each constraint is read once.
     definitions.push(...loaded.definitions.filter((definition) => !definitions.some((known) => known.file === definition.file && known.guid === definition.guid)));
     problems.push(...loaded.problems.filter((problem) => !problems.includes(problem)));

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseDocument } from 'yaml';
 import { isObject, type JsonObject, type JsonValue } from '../json';
+import { lineOf, lineStartsOf } from '../model/lines';
 import { parseYamlDocument } from '../model/parse';
 import { splitDocuments } from '../model/split';
 
@@ -25,6 +26,8 @@ export interface SuiteTest {
 
 export interface SuiteCase {
   name: string;
+  /** 0-based line of the case in the suite file, where a failure is shown. */
+  line?: number;
   object: string;
   inventory: string[];
   assertions: Assertion[];
@@ -53,26 +56,36 @@ function violationsOf(value: JsonValue | undefined, where: string): Assertion['v
 }
 
 export function readSuite(path: string): Suite {
-  const document = parseYaml(readFileSync(path, 'utf8')) as JsonValue;
+  const source = readFileSync(path, 'utf8');
+  const parsed = parseDocument(source);
+  const document = parsed.toJS() as JsonValue;
   if (!isObject(document) || document.kind !== 'Suite') throw new SuiteError(`${path} is not a Suite`);
-  const tests = Array.isArray(document.tests) ? document.tests.filter(isObject) : [];
+  const lineStarts = lineStartsOf(source);
+  /** The line where the node at `path` starts, when it is there. */
+  const lineAt = (nodePath: (string | number)[]): number | undefined => {
+    const node = parsed.getIn(nodePath, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? lineOf(lineStarts, node.range[0]) : undefined;
+  };
+  const tests = Array.isArray(document.tests) ? document.tests.map((test, index) => ({ test, index })).filter((entry): entry is { test: JsonObject; index: number } => isObject(entry.test)) : [];
   return {
     path,
     skip: document.skip === true,
-    tests: tests.map((test, testIndex) => {
+    tests: tests.map(({ test, index: testIndex }) => {
       const name = text(test.name) || `test ${testIndex + 1}`;
-      const cases = Array.isArray(test.cases) ? test.cases.filter(isObject) : [];
+      const cases = Array.isArray(test.cases) ? test.cases.map((entry, index) => ({ entry, index })).filter((item): item is { entry: JsonObject; index: number } => isObject(item.entry)) : [];
       return {
         name,
         template: text(test.template),
         constraint: text(test.constraint),
         skip: test.skip === true,
         invalid: test.invalid === true,
-        cases: cases.map((entry, caseIndex) => {
+        cases: cases.map(({ entry, index: caseIndex }) => {
           const caseName = text(entry.name) || `case ${caseIndex + 1}`;
           const assertions = Array.isArray(entry.assertions) ? entry.assertions.filter(isObject) : [];
+          const line = lineAt(['tests', testIndex, 'cases', caseIndex]);
           return {
             name: caseName,
+            ...(line === undefined ? {} : { line }),
             object: text(entry.object),
             inventory: Array.isArray(entry.inventory) ? entry.inventory.filter((item): item is string => typeof item === 'string') : [],
             skip: entry.skip === true,

@@ -1,0 +1,99 @@
+/**
+ * "Test This Template": the gator suites (kind Suite) that test a ConstraintTemplate file, found beside it or in a
+ * folder above it (up to the workspace folder), and run with `aks-policy verify`'s runner.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { findNodeAtLocation, parse as parseJsonc, parseTree } from 'jsonc-parser';
+import { readSuite, SuiteError, type Suite } from '../gatekeeper/suite';
+import { isObject, type JsonValue } from '../json';
+import { SuiteRunner, type CaseResult } from '../verify';
+import type { TemplateEngine } from '../gatekeeper/engines';
+import { rangeOf } from './problems';
+
+const TEMPLATE_KIND = /^kind:[ \t]*["']?ConstraintTemplate["']?[ \t]*$/m;
+const SUITE_KIND = /^kind:[ \t]*["']?Suite["']?[ \t]*$/m;
+const NETWORK_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** A file whose template can be tested: the template's path, and the line for the code lens. */
+export interface TestableTemplate {
+  templatePath: string;
+  line: number;
+}
+
+/**
+ * The template a file stands for: a ConstraintTemplate YAML is its own, a custom definition JSON names one with
+ * `templateInfo.url` (a path relative to it, inside `folder`). Undefined for any other file.
+ */
+export function testableTemplateOf(path: string, text: string, folder: string): TestableTemplate | undefined {
+  if (/\.ya?ml$/i.test(path)) {
+    const kind = TEMPLATE_KIND.exec(text);
+    return kind ? { templatePath: resolve(path), line: rangeOf(text, kind.index).start.line } : undefined;
+  }
+  if (!/\.json$/i.test(path)) return undefined;
+  const json = parseJsonc(text) as JsonValue;
+  if (!isObject(json)) return undefined;
+  const base = isObject(json.properties) ? ['properties'] : [];
+  const urlPath = [...base, 'policyRule', 'then', 'details', 'templateInfo', 'url'];
+  const root = parseTree(text);
+  const url = root ? findNodeAtLocation(root, urlPath) : undefined;
+  if (!url || typeof url.value !== 'string' || NETWORK_URL.test(url.value)) return undefined;
+  const templatePath = resolve(dirname(path), url.value);
+  const inside = relative(resolve(folder), templatePath);
+  if (inside.startsWith('..') || isAbsolute(inside)) return undefined;
+  return { templatePath, line: rangeOf(text, url.offset).start.line };
+}
+
+/** The suites with a test of `templatePath`, in its folder and each folder above it up to `folder`, nearest first. */
+export function suitesOfTemplate(templatePath: string, folder: string): Suite[] {
+  const suites: Suite[] = [];
+  const top = resolve(folder);
+  for (let dir = dirname(resolve(templatePath)); ; dir = dirname(dir)) {
+    const inside = relative(top, dir);
+    if (inside.startsWith('..') || isAbsolute(inside)) break;
+    for (const path of suiteFilesIn(dir)) {
+      const suite = readSuiteOrNothing(path);
+      if (suite?.tests.some((test) => test.template !== '' && resolve(dirname(path), test.template) === resolve(templatePath))) suites.push(suite);
+    }
+    if (dir === top || dirname(dir) === dir) break;
+  }
+  return suites;
+}
+
+function suiteFilesIn(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => /\.ya?ml$/i.test(name)).sort();
+  } catch {
+    return [];
+  }
+  return names.map((name) => join(dir, name)).filter((path) => {
+    try {
+      return SUITE_KIND.test(readFileSync(path, 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+function readSuiteOrNothing(path: string): Suite | undefined {
+  try {
+    return readSuite(path);
+  } catch (error) {
+    // A suite file that does not parse tests nothing; `aks-policy verify` reports it.
+    if (error instanceof SuiteError || (error instanceof Error && error.name === 'YAMLParseError')) return undefined;
+    throw error;
+  }
+}
+
+export interface TemplateTestRun {
+  suites: string[];
+  cases: CaseResult[];
+}
+
+/** Runs the tests of `templatePath` of every suite that has some. */
+export function testTemplate(templatePath: string, folder: string, engine: TemplateEngine): TemplateTestRun {
+  const suites = suitesOfTemplate(templatePath, folder);
+  const runner = new SuiteRunner(engine);
+  return { suites: suites.map((suite) => suite.path), cases: suites.flatMap((suite) => runner.runSuite(suite, templatePath)) };
+}
