@@ -1,5 +1,6 @@
 import type { EvaluationOptions } from './engine/evaluate';
 import type { Effect } from './engine/types';
+import { TEMPLATE_ENGINES, type TemplateEngine } from './gatekeeper/engines';
 import { isObject, type JsonObject, type JsonValue } from './json';
 
 /** Overrides for one member of the initiative, keyed in `aksPolicy.policies` by its `policyDefinitionReferenceId`. */
@@ -30,6 +31,8 @@ export interface Settings {
   assignmentFile: string;
   /** Globs, relative to the workspace folder, of custom Azure policy definitions (server/src/custom). */
   customPolicyPaths: string[];
+  /** Which code of a custom ConstraintTemplate runs: `auto` (CEL when it has some, as Gatekeeper), `rego` or `cel`. */
+  templateEngine: TemplateEngine;
   /** Globs, relative to the workspace folder, of policy set definitions that become selectable initiatives (server/src/custom/initiatives.ts). */
   initiativePaths: string[];
   /** Globs, relative to the workspace folder, of Gatekeeper ConstraintTemplate and constraint YAML (server/src/custom/constraints.ts). */
@@ -51,6 +54,7 @@ export const DEFAULT_SETTINGS: Settings = {
   checkWorkspaceOnStartup: false,
   assignmentFile: '',
   customPolicyPaths: ['**/*.policy.json', '.aks-policy/**/*.json'],
+  templateEngine: 'auto',
   initiativePaths: ['.aks-policy/initiatives/*.json', '**/*.initiative.json'],
   constraintTemplatePaths: ['.aks-policy/**/*.yaml', '.aks-policy/**/*.yml', '**/template.yaml', '**/constraint.yaml', '**/*.constrainttemplate.yaml', '**/*.constraint.yaml'],
 };
@@ -105,6 +109,7 @@ export function normalizeSettings(raw: unknown): { settings: Settings; problems:
     checkWorkspaceOnStartup: readBoolean('checkWorkspaceOnStartup', read('checkWorkspaceOnStartup'), DEFAULT_SETTINGS.checkWorkspaceOnStartup, report),
     assignmentFile: readString('assignmentFile', read('assignmentFile'), DEFAULT_SETTINGS.assignmentFile, report),
     customPolicyPaths: readStringList('customPolicyPaths', read('customPolicyPaths'), DEFAULT_SETTINGS.customPolicyPaths, (entry) => entry.trim() !== '', 'glob patterns', report),
+    templateEngine: readTemplateEngine(read('templateEngine'), report),
     initiativePaths: readStringList('initiativePaths', read('initiativePaths'), DEFAULT_SETTINGS.initiativePaths, (entry) => entry.trim() !== '', 'glob patterns', report),
     constraintTemplatePaths: readStringList('constraintTemplatePaths', read('constraintTemplatePaths'), DEFAULT_SETTINGS.constraintTemplatePaths, (entry) => entry.trim() !== '', 'glob patterns', report),
   };
@@ -133,6 +138,14 @@ function readDefaultNamespace(value: unknown, report: Report): string {
   if (typeof value === 'string' && value.length <= 63 && NAMESPACE_NAME.test(value)) return value;
   report('defaultNamespace', `${describe(value)} is not a namespace name`, DEFAULT_SETTINGS.defaultNamespace);
   return DEFAULT_SETTINGS.defaultNamespace;
+}
+
+function readTemplateEngine(value: unknown, report: Report): TemplateEngine {
+  if (value === undefined) return DEFAULT_SETTINGS.templateEngine;
+  const engine = TEMPLATE_ENGINES.find((candidate) => candidate === value);
+  if (engine) return engine;
+  report('templateEngine', `${describe(value)} is not auto, rego or cel`, DEFAULT_SETTINGS.templateEngine);
+  return DEFAULT_SETTINGS.templateEngine;
 }
 
 function readBoolean(key: string, value: unknown, fallback: boolean, report: Report): boolean {

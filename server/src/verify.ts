@@ -1,5 +1,4 @@
 import { dirname, join, relative, resolve } from 'node:path';
-import { CelCompileError } from './cel/compile';
 import { compileGatekeeperTemplate, engineFor, reviewWithTemplate, TEMPLATE_ENGINES, type GatekeeperTemplate, type TemplateEngine } from './gatekeeper/engines';
 import { readConstraint, type Violation } from './gatekeeper/evaluate';
 import { MatchError } from './gatekeeper/match';
@@ -37,15 +36,7 @@ type Preparation = { template: GatekeeperTemplate; constraintPath: string } | Un
 
 /** Errors that are the suite's or the policy's fault, reported on the case rather than crashing the run. */
 function isReportable(error: unknown): error is Error {
-  return (
-    error instanceof RegoError ||
-    error instanceof SuiteError ||
-    error instanceof TemplateError ||
-    error instanceof CelCompileError ||
-    error instanceof ReviewError ||
-    error instanceof MatchError ||
-    error instanceof BuiltinError
-  );
+  return error instanceof RegoError || error instanceof SuiteError || error instanceof TemplateError || error instanceof ReviewError || error instanceof MatchError || error instanceof BuiltinError;
 }
 
 function describeError(error: unknown): string {

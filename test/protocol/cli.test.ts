@@ -48,7 +48,7 @@ describe('aks-policy check', () => {
   it('checks a folder recursively and switches initiative', () => {
     const { stdout } = run(['check', '.', '--initiative', 'restricted']);
     assert.match(stdout, /k8sazurev3allowedseccomp/);
-    assert.match(stdout, /in 6 file\(s\) — Kubernetes cluster pod security restricted/);
+    assert.match(stdout, /in 8 file\(s\) — Kubernetes cluster pod security restricted/);
   });
 
   it('reads a stream of manifests from stdin', () => {

@@ -32,6 +32,7 @@ describe('normalizeSettings', () => {
       checkWorkspaceOnStartup: true,
       assignmentFile: ' azure/assignment.json ',
       customPolicyPaths: ['policies/**/*.json'],
+      templateEngine: 'cel',
       initiativePaths: ['azure/sets/*.json'],
       constraintTemplatePaths: ['gatekeeper/**/*.yaml'],
       trace: { server: 'off' },
@@ -52,6 +53,7 @@ describe('normalizeSettings', () => {
       checkWorkspaceOnStartup: true,
       assignmentFile: 'azure/assignment.json',
       customPolicyPaths: ['policies/**/*.json'],
+      templateEngine: 'cel',
       initiativePaths: ['azure/sets/*.json'],
       constraintTemplatePaths: ['gatekeeper/**/*.yaml'],
     });
@@ -99,6 +101,14 @@ describe('normalizeSettings', () => {
       policies: { B: { parameters: {} } },
       exclude: ['**/tmp/**'],
     });
+  });
+
+  it('reads the template engine as auto, rego or cel, and falls back to auto', () => {
+    assert.equal(normalizeSettings({}).settings.templateEngine, 'auto');
+    assert.equal(normalizeSettings({ templateEngine: 'rego' }).settings.templateEngine, 'rego');
+    const { settings, problems } = normalizeSettings({ templateEngine: 'CEL' });
+    assert.equal(settings.templateEngine, 'auto');
+    assert.deepEqual(problems, ['aksPolicy.templateEngine: "CEL" is not auto, rego or cel; using "auto".']);
   });
 
   it('never throws, whatever it is given', () => {

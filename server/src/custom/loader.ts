@@ -6,11 +6,13 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { customDefinition, findPoliciesDir, withCustomDefinitions, type DetailsFile, type ParameterFile, type PolicyCatalog, type PolicyDefinition } from '../engine/catalog';
-import { compileConstraintTemplate, readConstraintTemplate, TemplateError, type ConstraintTemplateSource } from '../gatekeeper/template';
+import { compileGatekeeperTemplate, isCelTemplate, type TemplateEngine } from '../gatekeeper/engines';
+import { readConstraintTemplate, TemplateError, type ConstraintTemplateSource } from '../gatekeeper/template';
 import { isObject, type JsonObject, type JsonValue } from '../json';
 import { globToRegExp } from '../model/exclude';
 import { RegoError } from '../rego/errors';
 import { firstLineRange, jsonSyntaxErrors, jsonValueRange, templateProblems, type FileProblem, type JsonPath } from './problems';
+import { celConstraintTemplate } from './celTemplate';
 import { regoConstraintTemplate } from './regoTemplate';
 import type { ConstraintTemplate } from '../templates/types';
 
@@ -48,7 +50,7 @@ interface Reading {
 }
 
 /** Loads every custom definition under `folder` whose path (relative to it) matches one of `patterns`. */
-export function loadCustomDefinitions(folder: string, patterns: readonly string[]): CustomDefinitions {
+export function loadCustomDefinitions(folder: string, patterns: readonly string[], engine: TemplateEngine = 'auto'): CustomDefinitions {
   const problems: string[] = [];
   const fileProblems: FileProblem[] = [];
   const definitions: PolicyDefinition[] = [];
@@ -58,7 +60,7 @@ export function loadCustomDefinitions(folder: string, patterns: readonly string[
     const reading: Reading = {};
     const catalogProblems: string[] = [];
     try {
-      const definition = readDefinitionFile(folder, file, catalogProblems, reading);
+      const definition = readDefinitionFile(folder, file, catalogProblems, reading, engine);
       if (definition) definitions.push(definition);
     } catch (error) {
       if (!(error instanceof DefinitionError || error instanceof TemplateError || error instanceof RegoError)) throw error;
@@ -128,7 +130,7 @@ function ownPoliciesDir(): string | undefined {
 }
 
 /** The definition in `file`; undefined for a file that is no Kubernetes policy definition (quietly) or has problems (reported). */
-function readDefinitionFile(folder: string, file: string, problems: string[], reading: Reading): PolicyDefinition | undefined {
+function readDefinitionFile(folder: string, file: string, problems: string[], reading: Reading, engine: TemplateEngine): PolicyDefinition | undefined {
   if (statSync(file).size > MAX_FILE_BYTES) throw new DefinitionError(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; not read`);
   let json: JsonValue;
   try {
@@ -163,7 +165,7 @@ function readDefinitionFile(folder: string, file: string, problems: string[], re
   if (!isObject(templateObject)) throw new DefinitionError(`the template (${origin}) is not a YAML object`);
   const templateSource = readConstraintTemplate(templateObject);
   if (templateSource.rego) reading.template.regoSources = [templateSource.rego.source, ...templateSource.rego.libs];
-  const template = constraintTemplateOf(templateSource, origin);
+  const template = constraintTemplateOf(templateSource, origin, engine);
 
   const name = basename(file).replace(/(\.policy)?\.json$/i, '');
   const metadata = isObject(properties.metadata) ? properties.metadata : {};
@@ -184,11 +186,11 @@ function readDefinitionFile(folder: string, file: string, problems: string[], re
   );
 }
 
-/** The engine's ConstraintTemplate for a template's source; `origin` names it in problems and as its store URL. */
-export function constraintTemplateOf(templateSource: ConstraintTemplateSource, origin: string): ConstraintTemplate {
-  if (!templateSource.rego) throw new TemplateError(`ConstraintTemplate ${templateSource.name} has only CEL (K8sNativeValidation) code, which is not supported yet`);
-  const compiled = compileConstraintTemplate(templateSource, origin);
-  return regoConstraintTemplate(compiled, origin, [templateSource.rego.source, ...templateSource.rego.libs]);
+/** The engine's ConstraintTemplate for a template's source, run with the code `engine` picks; `origin` names it in problems and as its store URL. */
+export function constraintTemplateOf(templateSource: ConstraintTemplateSource, origin: string, engine: TemplateEngine = 'auto'): ConstraintTemplate {
+  const compiled = compileGatekeeperTemplate(templateSource, origin, engine);
+  if (isCelTemplate(compiled)) return celConstraintTemplate(compiled, origin);
+  return regoConstraintTemplate(compiled, origin, templateSource.rego ? [templateSource.rego.source, ...templateSource.rego.libs] : []);
 }
 
 function objectAt(root: JsonObject, path: readonly string[]): JsonObject | undefined {
@@ -268,6 +270,7 @@ export function catalogWithCustomDefinitions(
   base: PolicyCatalog,
   folders: readonly string[],
   patterns: readonly string[],
+  engine: TemplateEngine = 'auto',
 ): { catalog: PolicyCatalog; problems: string[]; fileProblems: FileProblem[]; sources: string[] } {
   const seen = new Set<string>();
   const definitions: PolicyDefinition[] = [];
@@ -275,7 +278,7 @@ export function catalogWithCustomDefinitions(
   const fileProblems: FileProblem[] = [];
   const sources = new Set<string>();
   for (const folder of folders) {
-    const loaded = loadCustomDefinitions(folder, patterns);
+    const loaded = loadCustomDefinitions(folder, patterns, engine);
     definitions.push(...loaded.definitions.filter((definition) => !seen.has(definition.file)));
     for (const definition of loaded.definitions) seen.add(definition.file);
     problems.push(...loaded.problems.filter((problem) => !problems.includes(problem)));

@@ -1,3 +1,4 @@
+import { CelCompileError } from '../cel/compile';
 import { compileCelTemplate, type CompiledCelTemplate } from '../cel/template';
 import { evaluateCelTemplate } from '../cel/evaluate';
 import type { JsonObject } from '../json';
@@ -29,11 +30,17 @@ export function engineFor(source: ConstraintTemplateSource, preference: Template
   return { missing: `ConstraintTemplate ${source.name} has no ${wanted} code` };
 }
 
-/** Compiles the code `preference` selects; a TemplateError when there is none (or CelCompileError, RegoError). */
+/** Compiles the code `preference` selects; a TemplateError when there is none or its CEL does not compile (a RegoError for its Rego). */
 export function compileGatekeeperTemplate(source: ConstraintTemplateSource, file: string, preference: TemplateEngine): GatekeeperTemplate {
   const selected = engineFor(source, preference);
   if ('missing' in selected) throw new TemplateError(selected.missing);
-  return selected.engine === 'cel' && source.cel ? compileCelTemplate(source.name, source.kind, source.cel) : compileConstraintTemplate(source, file);
+  if (selected.engine === 'rego' || !source.cel) return compileConstraintTemplate(source, file);
+  try {
+    return compileCelTemplate(source.name, source.kind, source.cel);
+  } catch (error) {
+    if (error instanceof CelCompileError) throw new TemplateError(error.message);
+    throw error;
+  }
 }
 
 /** Reviews with either engine: the constraint's `spec.match` first, as Gatekeeper's framework does for both. */

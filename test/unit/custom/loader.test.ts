@@ -45,9 +45,9 @@ describe('custom definitions', () => {
     cpSync(EXAMPLE, root, { recursive: true });
     const { definitions, problems } = loadCustomDefinitions(root, PATTERNS);
     assert.deepEqual(problems, []);
-    assert.equal(definitions.length, 1);
-    const [definition] = definitions;
-    assert.equal(definition.name, 'required-team-label');
+    assert.deepEqual(definitions.map((candidate) => candidate.name).sort(), ['allowed-registries', 'required-team-label']);
+    const definition = definitions.find((candidate) => candidate.name === 'required-team-label');
+    assert.ok(definition);
     assert.equal(definition.template.name, 'k8srequiredteamlabel');
     assert.equal(definition.template.kind, 'K8sRequiredTeamLabel');
     const violations = definition.template.check(podReview({ app: 'web' }), { label: 'team' });
@@ -80,6 +80,63 @@ describe('custom definitions', () => {
     assert.deepEqual(definitions.map((definition) => definition.name), ['team']);
     assert.equal(problems.length, 1);
     assert.match(problems[0], /remote\.policy\.json: templateInfo\.url https:\/\/example\.com\/template\.yaml is on the network/);
+  });
+
+  it('loads the CEL template a definition names by path, and points at the container its message names', () => {
+    const root = workspace({});
+    cpSync(EXAMPLE, root, { recursive: true });
+    const { definitions, problems } = loadCustomDefinitions(root, PATTERNS);
+    assert.deepEqual(problems, []);
+    const definition = definitions.find((candidate) => candidate.name === 'allowed-registries');
+    assert.ok(definition);
+    assert.equal(definition.template.kind, 'K8sAllowedRegistries');
+    const review = podReview({ app: 'shop' });
+    review.object.spec = { containers: [{ name: 'web', image: 'mcr.microsoft.com/nginx' }, { name: 'sidecar', image: 'docker.io/busybox' }] };
+    assert.deepEqual(definition.template.check(review, { registries: ['mcr.microsoft.com/'] }), [
+      {
+        message: 'container sidecar (docker.io/busybox) pulls from outside the allowed registries: mcr.microsoft.com/',
+        culprits: [{ path: ['spec', 'containers', 1], fallback: ['spec', 'containers', 1, 'name'] }],
+      },
+    ]);
+    assert.deepEqual(definition.template.check(review, { registries: ['mcr.microsoft.com/', 'docker.io/'] }), []);
+  });
+
+  it('runs a template with Rego and CEL with the engine aksPolicy.templateEngine picks, CEL by default as Gatekeeper', () => {
+    const both = templateYaml.replace(
+      '      rego: |',
+      [
+        '      code:',
+        '        - engine: K8sNativeValidation',
+        '          source:',
+        '            validations:',
+        "              - expression: 'has(object.metadata.labels) && variables.params.label in object.metadata.labels'",
+        '                messageExpression: \'"CEL: no " + variables.params.label + " label"\'',
+        '      rego: |',
+      ].join('\n'),
+    );
+    const root = workspace({ 'team.policy.json': definitionWithTemplatePath('team.yaml'), 'team.yaml': both });
+    const messages = (engine: 'auto' | 'rego' | 'cel') => {
+      const { definitions, problems } = loadCustomDefinitions(root, PATTERNS, engine);
+      assert.deepEqual(problems, []);
+      return definitions[0].template.check(podReview({ app: 'web' }), { label: 'team' }).map((violation) => violation.message);
+    };
+    assert.deepEqual(messages('auto'), ['CEL: no team label']);
+    assert.deepEqual(messages('cel'), ['CEL: no team label']);
+    assert.deepEqual(messages('rego'), ['Pod web has no "team" label; every Pod must say which team owns it']);
+  });
+
+  it('reports a CEL template under the rego engine, and a CEL expression that does not compile, naming the validation', () => {
+    const root = workspace({});
+    cpSync(EXAMPLE, root, { recursive: true });
+    const underRego = loadCustomDefinitions(root, PATTERNS, 'rego');
+    assert.deepEqual(underRego.definitions.map((definition) => definition.name), ['required-team-label']);
+    assert.deepEqual(underRego.problems, [`${join(root, 'allowed-registries.policy.json')}: ConstraintTemplate k8sallowedregistries has no Rego code`]);
+
+    const template = readFileSync(join(root, 'allowed-registries-template.yaml'), 'utf8');
+    writeFileSync(join(root, 'allowed-registries-template.yaml'), template.replace("'size(variables.outsiders) == 0'", "'size(variables.outsiders) == '"));
+    const broken = loadCustomDefinitions(root, PATTERNS);
+    assert.equal(broken.problems.length, 1);
+    assert.match(broken.problems[0], /allowed-registries\.policy\.json: ConstraintTemplate k8sallowedregistries: CEL validations\[0\]\.expression does not compile: /);
   });
 
   it('reports bad JSON, a Rego parse error with its line, and a missing template, each naming its file', () => {

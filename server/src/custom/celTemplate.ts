@@ -1,0 +1,54 @@
+import type { CompiledCelTemplate } from '../cel/template';
+import { reviewWithTemplate } from '../gatekeeper/engines';
+import { reviewOfAdmissionReview } from '../gatekeeper/review';
+import { isObject, type JsonObject } from '../json';
+import type { ConstraintTemplate, Culprit, Review, TemplateViolation } from '../templates/types';
+import { violationCulprits } from './regoTemplate';
+
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+
+/**
+ * A compiled CEL (K8sNativeValidation) ConstraintTemplate as the engine's ConstraintTemplate: each check runs the
+ * template's validations with what Gatekeeper's CEL driver binds (`object`, `request`, `params`, `variables`).
+ * The driver supports no referential data, so the template never asks for the inventory.
+ */
+export function celConstraintTemplate(compiled: CompiledCelTemplate, storeUrl: string): ConstraintTemplate {
+  const constraint = { kind: compiled.kind, name: compiled.name, match: undefined };
+  return {
+    name: compiled.name,
+    kind: compiled.kind,
+    storeUrl,
+    check(review: Review, parameters: JsonObject): TemplateViolation[] {
+      const input = reviewOfAdmissionReview({
+        apiVersion: 'admission.k8s.io/v1',
+        kind: 'AdmissionReview',
+        request: { kind: { ...review.kind }, name: review.name, namespace: review.namespace, operation: review.operation, object: review.object },
+      });
+      // The engine has matched already; an absent `match` matches everything. Evaluation errors come back as messages.
+      const verdict = reviewWithTemplate(compiled, { ...constraint, parameters }, input, []);
+      if (!verdict.matched) return [];
+      return verdict.violations.map((violation) => ({ message: violation.msg, culprits: containersNamedIn(violation.msg, review.object) }));
+    },
+  };
+}
+
+/**
+ * A CEL violation is only a message, so the containers it names (as a whole word) stand for the `details` a Rego
+ * template would give: each becomes a culprit, as for Rego; none means the resource's `kind`.
+ */
+function containersNamedIn(message: string, object: JsonObject): Culprit[] {
+  const spec = isObject(object.spec) ? object.spec : {};
+  const names = CONTAINER_LISTS.flatMap((list) => (Array.isArray(spec[list]) ? spec[list] : []))
+    .map((container) => (isObject(container) && typeof container.name === 'string' ? container.name : ''))
+    .filter((name) => name !== '' && namesWord(message, name));
+  return [...new Set(names)].flatMap((name) => violationCulprits({ container: name }, [], object));
+}
+
+/** `word` occurs in `text` not as part of a longer name (letters, digits, `-`, `_`). */
+function namesWord(text: string, word: string): boolean {
+  const isNameCharacter = (character: string | undefined) => character !== undefined && /[\w-]/.test(character);
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!isNameCharacter(text[at - 1]) && !isNameCharacter(text[at + word.length])) return true;
+  }
+  return false;
+}
