@@ -106,6 +106,20 @@ spec:
     - rego: >
         package second
       target: admission.k8s.gatekeeper.sh
+    - target: admission.k8s.gatekeeper.sh
+      code:
+        - engine: Rego
+          source:
+            rego: |
+              package coded
+              violation[{"msg": "coded"}] { input.review }
+            libs:
+              - |
+                package lib.coded
+        - engine: K8sNativeValidation
+          source:
+            validations:
+              - expression: "true"
   notes: |
     package not_rego
   after: value
@@ -228,6 +242,15 @@ describe('rego-in-yaml grammar', () => {
         assert.ok(target.includes('entity.name.tag.yaml'), target.join(' '));
         assert.ok(!target.some(isRego), target.join(' '));
         assert.ok(!scopesOf(tokens, 'after: value', 'after').some(isRego));
+      });
+
+      it('scopes the Rego of a `code` entry (`source.rego` and `source.libs`) as Rego, and the CEL entry after it as YAML', () => {
+        assert.ok(scopesOf(tokens, 'package coded', 'coded').includes('entity.name.namespace.rego'));
+        assert.ok(scopesOf(tokens, 'violation[{"msg": "coded"}]', 'violation').includes('entity.name.function.rule.rego'));
+        assert.ok(scopesOf(tokens, 'package lib.coded', 'package').includes('keyword.other.package.rego'));
+        const engine = scopesOf(tokens, 'engine: K8sNativeValidation', 'engine');
+        assert.ok(engine.includes('entity.name.tag.yaml'), engine.join(' '));
+        assert.ok(!engine.some(isRego), engine.join(' '));
       });
 
       it('leaves other block scalars and YAML keys alone', () => {
