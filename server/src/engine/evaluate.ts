@@ -120,7 +120,8 @@ export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy,
   if (parsed.status === 'too-complex') {
     return { findings: [], notices: [{ severity: 'information', message: `AKS Policy: this document is not checked: ${parsed.reason}.`, start: 0, end: 0 }] };
   }
-  if (parsed.status !== 'ok' || !parsed.doc) return { findings: [], notices: [] };
+  // `value`, not `doc`: a released syntax tree is parsed again only to place a finding.
+  if (parsed.status !== 'ok' || parsed.value === undefined) return { findings: [], notices: [] };
   const resources = findResources(parsed.value);
   if (resources.length === 0) return { findings: [], notices: [] };
 

@@ -2,7 +2,7 @@ import type { EvaluationOptions } from '../engine/evaluate';
 import type { ResolvedPolicy } from '../engine/types';
 import { InventoryCache, optionsKeyOf, policyReadsInventory, verdictOf, type AnalyzedDocument, type DocumentEntry } from './cache';
 import { lineOf, lineStartsOf } from './lines';
-import { parseYamlDocument } from './parse';
+import { parseYamlDocument, releaseSyntaxTree } from './parse';
 import { splitDocuments } from './split';
 
 /** Offset of the last character that makes a `---` marker (the blank after the dashes): edits up to it can unmake one. */
@@ -128,27 +128,29 @@ export class LiveDocument {
       this.judgedWith = { policy, optionsKey };
       this.unjudged = new Set(this.chunks);
     }
-    for (const chunk of this.unjudged) {
-      if (chunk.entry) continue;
-      chunk.entry = { parsed: parseYamlDocument(chunk.text) };
-      if (shouldYield()) return false;
-    }
     if (policyReadsInventory(policy)) {
-      // Any edit may change what the others read: every verdict is checked against the current inventory.
+      // Every document's object is in the inventory: all are parsed first, then every verdict is checked against it.
+      for (const chunk of this.unjudged) {
+        if (chunk.entry) continue;
+        chunk.entry = { parsed: parseYamlDocument(chunk.text) };
+        if (shouldYield()) return false;
+      }
       const inventory = this.inventory.of(this.chunks.map((chunk) => chunk.entry!.parsed), options.defaultNamespace);
       for (const chunk of this.chunks) {
         const entry = chunk.entry!;
         const before = entry.verdict;
         verdictOf(entry, policy, options, inventory);
+        releaseSyntaxTree(entry.parsed);
         if (entry.verdict !== before && shouldYield()) return false;
       }
     } else {
       for (const chunk of this.unjudged) {
-        const entry = chunk.entry!;
-        const before = entry.verdict;
-        verdictOf(entry, policy, options);
+        chunk.entry ??= { parsed: parseYamlDocument(chunk.text) };
+        verdictOf(chunk.entry, policy, options);
+        // The verdict holds offsets only: the tree goes at once (fixes and hovers parse it again), so a file's trees never all live together.
+        releaseSyntaxTree(chunk.entry.parsed);
         this.unjudged.delete(chunk);
-        if (entry.verdict !== before && shouldYield()) return false;
+        if (shouldYield()) return false;
       }
     }
     this.unjudged.clear();

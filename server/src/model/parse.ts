@@ -19,14 +19,62 @@ export type ParseStatus =
   | 'too-complex';
 
 export interface ParsedDocument {
-  text: string;
-  status: ParseStatus;
+  readonly text: string;
+  readonly status: ParseStatus;
   /** Why it is not judged, for syntax errors and too-complex documents. */
-  reason?: string;
+  readonly reason?: string;
   /** Offset of the problem (syntax error) within `text`. */
-  reasonOffset?: number;
-  doc?: Document.Parsed;
-  value?: JsonValue;
+  readonly reasonOffset?: number;
+  /** The syntax tree, for source ranges and fixes; parsed again from `text` if it was released (see `releaseSyntaxTree`). */
+  readonly doc?: Document.Parsed;
+  readonly value?: JsonValue;
+}
+
+const PARSE_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false } as const;
+/** Released trees a fix or a hover asked for again are kept this many at a time, the oldest let go first. */
+const MAX_REPARSED_TREES = 32;
+const reparsed: ParsedTree[] = [];
+
+/**
+ * A document parsed by the `yaml` package. Its syntax tree is most of its memory and is needed only to place
+ * findings and compute fixes, so an open file lets it go once judged and it is parsed again (identically, from
+ * the same text) on demand: the heap, and so each garbage collection, no longer grows with every document's tree.
+ */
+class ParsedTree implements ParsedDocument {
+  readonly reason?: string;
+  readonly reasonOffset?: number;
+  readonly value?: JsonValue;
+  private tree: Document.Parsed | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly status: ParseStatus,
+    tree: Document.Parsed,
+    details: { reason?: string; reasonOffset?: number; value?: JsonValue } = {},
+  ) {
+    this.tree = tree;
+    if (details.reason !== undefined) this.reason = details.reason;
+    if (details.reasonOffset !== undefined) this.reasonOffset = details.reasonOffset;
+    if (details.value !== undefined) this.value = details.value;
+  }
+
+  get doc(): Document.Parsed {
+    if (!this.tree) {
+      this.tree = parseDocument(this.text, PARSE_OPTIONS);
+      reparsed.push(this);
+      if (reparsed.length > MAX_REPARSED_TREES) reparsed.shift()?.release();
+    }
+    return this.tree;
+  }
+
+  release(): void {
+    this.tree = undefined;
+  }
+}
+
+/** Lets the syntax tree of a judged document go; `doc` parses it again when asked for. */
+export function releaseSyntaxTree(parsed: ParsedDocument): void {
+  if (parsed instanceof ParsedTree) parsed.release();
 }
 
 /** Alias expansion and nesting budgets: far above any real manifest, far below a "billion laughs". */
@@ -54,7 +102,7 @@ export function parseYamlDocument(text: string): ParsedDocument {
   if (TEMPLATE_DIRECTIVE.test(text)) return { text, status: 'template' };
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false });
+    doc = parseDocument(text, PARSE_OPTIONS);
   } catch (error) {
     // The parser recurses per nesting level; absurd nesting overflows the stack.
     return { text, status: 'too-complex', reason: `the YAML parser gave up (${(error as Error).message})` };
@@ -65,17 +113,17 @@ export function parseYamlDocument(text: string): ParsedDocument {
     if (doc.errors.some((error) => error.message.includes('Maximum call stack size exceeded'))) {
       return { text, status: 'too-complex', reason: `it is nested too deep for the YAML parser` };
     }
-    return { text, status: 'syntax-error', doc, reason: first.message.split('\n')[0], reasonOffset: first.pos[0] };
+    return new ParsedTree(text, 'syntax-error', doc, { reason: first.message.split('\n')[0], reasonOffset: first.pos[0] });
   }
-  if (doc.contents === null) return { text, status: 'empty', doc };
+  if (doc.contents === null) return new ParsedTree(text, 'empty', doc);
   try {
     const budget = { nodes: MAX_JSON_NODES };
     const value = toJson(doc.contents, doc, budget, 0);
-    return { text, status: 'ok', doc, value };
+    return new ParsedTree(text, 'ok', doc, { value });
   } catch (error) {
-    if (error instanceof UnknownAnchor) return { text, status: 'syntax-error', doc, reason: error.message, reasonOffset: error.offset };
+    if (error instanceof UnknownAnchor) return new ParsedTree(text, 'syntax-error', doc, { reason: error.message, reasonOffset: error.offset });
     if (error instanceof TooComplex || error instanceof RangeError) {
-      return { text, status: 'too-complex', doc, reason: error.message };
+      return new ParsedTree(text, 'too-complex', doc, { reason: error.message });
     }
     throw error;
   }
