@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseYamlDocument } from '../../../server/src/model/parse';
+import { parseYamlDocument, releaseSyntaxTree } from '../../../server/src/model/parse';
 import { splitDocuments } from '../../../server/src/model/split';
 import { findResources } from '../../../server/src/model/resources';
 
@@ -108,5 +108,24 @@ describe('findResources', () => {
   it('ignores YAML that is not a Kubernetes object', () => {
     assert.deepEqual(findResources(parseYamlDocument('services:\n  web:\n    image: nginx\n    privileged: true\n').value), []);
     assert.deepEqual(findResources(parseYamlDocument('on: push\njobs:\n  build: {runs-on: ubuntu-latest}\n').value), []);
+  });
+});
+
+describe('releaseSyntaxTree', () => {
+  it('lets the tree go and parses the same tree again when it is asked for', () => {
+    const parsed = parseYamlDocument('kind: Pod\nspec:\n  hostPID: true # here\n');
+    const tree = parsed.doc!;
+    releaseSyntaxTree(parsed);
+    const again = parsed.doc!;
+    assert.notEqual(again, tree);
+    assert.equal(again.toString(), tree.toString());
+    assert.deepEqual((again.getIn(['spec', 'hostPID'], true) as { range: unknown }).range, (tree.getIn(['spec', 'hostPID'], true) as { range: unknown }).range);
+    assert.equal(parsed.doc, again, 'kept until released again');
+    assert.deepEqual(parsed.value, { kind: 'Pod', spec: { hostPID: true } });
+  });
+
+  it('splits after a newline only, so that every document starts a line', () => {
+    assert.deepEqual(splitDocuments('a: 1\r---\nb: 2\n').map((chunk) => chunk.start), [0]);
+    assert.deepEqual(splitDocuments('a: 1\r\n---\r\nb: 2\n').map((chunk) => chunk.start), [0, 6]);
   });
 });
