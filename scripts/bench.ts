@@ -33,8 +33,8 @@ const THEIR_MAX_EDITS = 20;
 const THEIR_EDIT_BUDGET_MS = 20_000;
 const ACTIVATION_RUNS = 7;
 const SEED = 0x5eed_a15;
-/** Parsed as the server parses: YAML 1.1 scalars, merge keys, source tokens for fixes. */
-const YAML_OPTIONS = { version: '1.1', merge: true, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false } as const;
+/** Parsed as the server parses (model/parse.ts): YAML 1.1 scalars, merge keys, duplicate keys refused. */
+const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false } as const;
 const OUR_SETTINGS = { initiative: 'restricted', effect: 'deny' };
 const YAML_LANGUAGE_SERVER = resolve(REPOSITORY_ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server');
 /** What a user of the YAML extension configures for Kubernetes manifests. */
