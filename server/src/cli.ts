@@ -259,8 +259,8 @@ function main(args: string[]): number {
     if (options.effect) settings.effect = parseEffect(options.effect) ?? settings.effect;
     // Custom definitions and initiatives come from the configured workspace and from every folder checked.
     const customFolders = [...(settingsPath ? [workspaceRootOf(settingsPath)] : []), ...options.targets.filter((target) => target !== '-' && isDirectory(target))].map((folder) => resolve(folder));
-    const custom = catalogWithCustomDefinitions(loadCatalog(), customFolders, settings.customPolicyPaths);
-    const gatekeeper = catalogWithGatekeeperPolicies(custom.catalog, customFolders, settings.constraintTemplatePaths);
+    const custom = catalogWithCustomDefinitions(loadCatalog(), customFolders, settings.customPolicyPaths, settings.templateEngine);
+    const gatekeeper = catalogWithGatekeeperPolicies(custom.catalog, customFolders, settings.constraintTemplatePaths, settings.templateEngine);
     const initiatives = catalogWithWorkspaceInitiatives(gatekeeper.catalog, customFolders, settings.initiativePaths);
     const policy = resolvePolicy(initiatives.catalog, settings);
     const problems = [...normalized.problems, ...assigned.problems, ...custom.problems, ...gatekeeper.problems, ...initiatives.problems, ...policy.problems];

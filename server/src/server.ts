@@ -13,13 +13,16 @@ import {
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { catalogResult, loadCatalog, resolvePolicy, type PolicyCatalog } from './engine/catalog';
+import { catalogWithGatekeeperPolicies } from './custom/constraints';
 import { catalogWithWorkspaceInitiatives } from './custom/initiatives';
 import { catalogWithCustomDefinitions } from './custom/loader';
+import type { FileProblem } from './custom/problems';
+import { suitesOfTemplate, testableTemplateOf, testTemplate } from './custom/templateTests';
 import { fixAll, quickFixes, type CodeActionContext } from './engine/codeActions';
 import { liveDiagnostics, toDiagnostics } from './engine/diagnostics';
 import { explainAt } from './engine/hover';
 import type { ResolvedPolicy } from './engine/types';
-import { isExcludedFile } from './model/exclude';
+import { globToRegExp, isExcludedFile } from './model/exclude';
 import { analyzeFiles } from './model/cache';
 import { lineStartsOf, positionOf } from './model/lines';
 import { LiveDocument } from './model/live';
@@ -30,8 +33,14 @@ import {
   CheckWorkspaceRequest,
   DiagnosticSource,
   FixAllKind,
+  TemplateTestsRequest,
+  TestTemplateRequest,
   type CatalogParams,
   type CheckWorkspaceResult,
+  type TemplateTestsParams,
+  type TemplateTestsResult,
+  type TestTemplateParams,
+  type TestTemplateResult,
   type ActiveConstraintsParams, type ActiveConstraintsResult } from './protocol';
 import { withAssignmentFile } from './assignment';
 import { evaluationOptions, normalizeSettings, type Settings } from './settings';
@@ -66,7 +75,18 @@ let pushedSettings: unknown;
 let workspaceFolders: string[] = [];
 const settingsCache = new Map<string, Promise<DocumentSettings>>();
 /** Custom definitions and initiatives per workspace folder and their paths settings; emptied when a JSON file changes on disk. */
-const customCatalogs = new Map<string, { catalog: PolicyCatalog; problems: string[] }>();
+const customCatalogs = new Map<string, CustomCatalog>();
+
+interface CustomCatalog {
+  catalog: PolicyCatalog;
+  problems: string[];
+  /** The problems at their places in the policy files, published as those files' diagnostics. */
+  fileProblems: FileProblem[];
+  /** The policy files read, and the patterns that find Gatekeeper YAML: a change to such a file reloads. */
+  sources: Set<string>;
+  constraintFiles: RegExp[];
+  folder: string;
+}
 const files = new Map<string, OpenFile>();
 const reportedProblems = new Set<string>();
 /** How long one slice of evaluation may run before the server looks at newer messages. */
@@ -130,16 +150,84 @@ function settingsFor(uri: string): Promise<DocumentSettings> {
 function customCatalogFor(folder: string | undefined, settings: Settings): { catalog: PolicyCatalog; problems: string[] } {
   // A workspace the user has not trusted gets the built-ins only: its own policies run its own Rego.
   if (folder === undefined || !workspaceTrusted) return { catalog, problems: [] };
-  const key = JSON.stringify([folder, settings.customPolicyPaths, settings.initiativePaths]);
+  const key = JSON.stringify([folder, settings.customPolicyPaths, settings.templateEngine, settings.constraintTemplatePaths, settings.initiativePaths]);
   let custom = customCatalogs.get(key);
   if (!custom) {
-    const definitions = catalogWithCustomDefinitions(catalog, [folder], settings.customPolicyPaths);
-    // Initiatives come second, so that they may combine the workspace's own definitions with the built-ins.
-    const initiatives = catalogWithWorkspaceInitiatives(definitions.catalog, [folder], settings.initiativePaths);
-    custom = { catalog: initiatives.catalog, problems: [...definitions.problems, ...initiatives.problems] };
+    const definitions = catalogWithCustomDefinitions(catalog, [folder], settings.customPolicyPaths, settings.templateEngine);
+    const gatekeeper = catalogWithGatekeeperPolicies(definitions.catalog, [folder], settings.constraintTemplatePaths, settings.templateEngine);
+    // Initiatives come last, so that they may combine the workspace's own definitions with the built-ins.
+    const initiatives = catalogWithWorkspaceInitiatives(gatekeeper.catalog, [folder], settings.initiativePaths);
+    custom = {
+      catalog: initiatives.catalog,
+      problems: [...definitions.problems, ...gatekeeper.problems, ...initiatives.problems],
+      fileProblems: [...definitions.fileProblems, ...gatekeeper.fileProblems],
+      sources: new Set([...definitions.sources, ...gatekeeper.sources]),
+      constraintFiles: settings.constraintTemplatePaths.map(globToRegExp),
+      folder,
+    };
     customCatalogs.set(key, custom);
+    publishPolicyFileProblems();
   }
   return custom;
+}
+
+/** Diagnostics that are not the file's verdict: problems of policy files, failed cases of suites. Merged into each publish. */
+const policyFileDiagnostics = new Map<string, Diagnostic[]>();
+const suiteDiagnostics = new Map<string, Diagnostic[]>();
+/** The verdict last published per file, to publish again when the merged diagnostics change. */
+const publishedVerdicts = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
+
+function sendMerged(uri: string, verdict: { version?: number; diagnostics: Diagnostic[] }): void {
+  if (verdict.diagnostics.length === 0 && verdict.version === undefined) publishedVerdicts.delete(uri);
+  else publishedVerdicts.set(uri, verdict);
+  const diagnostics = [...verdict.diagnostics, ...(policyFileDiagnostics.get(uri) ?? []), ...(suiteDiagnostics.get(uri) ?? [])];
+  void connection.sendDiagnostics(verdict.version === undefined ? { uri, diagnostics } : { uri, version: verdict.version, diagnostics });
+}
+
+/** Publishes again every file whose extra diagnostics changed from `before` to `after`. */
+function republishChanged(before: Map<string, Diagnostic[]>, after: Map<string, Diagnostic[]>, target: Map<string, Diagnostic[]>): void {
+  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((uri) => JSON.stringify(before.get(uri)) !== JSON.stringify(after.get(uri)));
+  target.clear();
+  for (const [uri, diagnostics] of after) target.set(uri, diagnostics);
+  for (const uri of changed) sendMerged(uri, publishedVerdicts.get(uri) ?? { diagnostics: [] });
+}
+
+/** The problems of every loaded custom catalog as diagnostics of their files; files fixed since are cleared. */
+function publishPolicyFileProblems(): void {
+  const after = new Map<string, Diagnostic[]>();
+  for (const custom of customCatalogs.values()) {
+    for (const problem of custom.fileProblems) {
+      const uri = pathToFileURL(problem.file).toString();
+      const diagnostics = after.get(uri) ?? [];
+      if (diagnostics.some((known) => known.message === problem.message && known.range.start.line === problem.range.start.line)) continue;
+      const severity = problem.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
+      diagnostics.push({ range: problem.range, severity, source: DiagnosticSource, message: problem.message });
+      after.set(uri, diagnostics);
+    }
+  }
+  republishChanged(new Map(policyFileDiagnostics), after, policyFileDiagnostics);
+}
+
+/** Reads the workspace's policy files again, re-evaluates the open files, and publishes the policy files' problems. */
+function reloadCustomPolicies(): void {
+  customCatalogs.clear();
+  settingsCache.clear();
+  for (const uri of files.keys()) schedule(uri);
+  recheckWorkspaceSoon();
+  // Without an open file nothing would read them again: the first folder's settings do, and publish their problems.
+  const folder = workspaceFolders[0];
+  if (folder) void settingsFor(folder).catch((error: unknown) => connection.console.error(`AKS Policy: reading the custom policies failed: ${String(error)}`));
+}
+
+/** Whether a changed file may be a policy file of a loaded catalog, or become one. */
+function isPolicyFile(uri: string): boolean {
+  if (!uri.startsWith('file:')) return false;
+  const path = fileURLToPath(uri);
+  return [...customCatalogs.values()].some((custom) => {
+    if (custom.sources.has(path)) return true;
+    const relativePath = path.startsWith(`${custom.folder}/`) ? path.slice(custom.folder.length + 1) : undefined;
+    return relativePath !== undefined && custom.constraintFiles.some((pattern) => pattern.test(relativePath));
+  });
 }
 
 /** The file system path of the workspace folder holding `uri` (the first folder otherwise). */
@@ -203,7 +291,7 @@ async function validate(uri: string): Promise<void> {
 }
 
 function publish(uri: string, version: number, diagnostics: Diagnostic[]): void {
-  void connection.sendDiagnostics({ uri, version, diagnostics });
+  sendMerged(uri, { version, diagnostics });
 }
 
 
@@ -224,7 +312,7 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
 connection.onDidCloseTextDocument(({ textDocument }) => {
   files.delete(textDocument.uri);
   settingsCache.delete(textDocument.uri);
-  void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  sendMerged(textDocument.uri, { diagnostics: [] });
   // A file the workspace check covers goes back to its verdict from disk.
   recheckWorkspaceSoon();
 });
@@ -275,13 +363,13 @@ async function checkWorkspace(showProgress: boolean): Promise<CheckWorkspaceResu
     onDisk.forEach(({ uri, text }, index) => {
       const documents = analyzed[index] ?? [];
       const lineStarts = lineStartsOf(text);
-      void connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(documents, (offset) => positionOf(lineStarts, offset)) });
+      sendMerged(uri, { diagnostics: toDiagnostics(documents, (offset) => positionOf(lineStarts, offset)) });
       count(documents.reduce((sum, document) => sum + document.verdict.findings.length, 0));
       checkedNow.add(uri);
     });
   }
   // Files the last check published that are gone, excluded or open now.
-  for (const uri of checkedOnDisk) if (!checkedNow.has(uri) && !files.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  for (const uri of checkedOnDisk) if (!checkedNow.has(uri) && !files.has(uri)) sendMerged(uri, { diagnostics: [] });
   checkedOnDisk.clear();
   for (const uri of checkedNow) checkedOnDisk.add(uri);
   progress?.done();
@@ -307,13 +395,8 @@ function recheckWorkspaceSoon(): void {
 /** Files changed on disk stay in step with the workspace check; open files follow the editor instead. */
 connection.onDidChangeWatchedFiles(({ changes }) => {
   if (changes.some((change) => !files.has(change.uri) && /\.ya?ml$/i.test(change.uri))) recheckWorkspaceSoon();
-  // A JSON file may be a custom definition or initiative (or stop being one): read them again and re-evaluate.
-  if (changes.some((change) => /\.json$/i.test(change.uri))) {
-    customCatalogs.clear();
-    settingsCache.clear();
-    for (const uri of files.keys()) schedule(uri);
-    recheckWorkspaceSoon();
-  }
+  // A JSON file may be a custom definition or initiative (or stop being one), a YAML file a template or constraint: read them again.
+  if (changes.some((change) => /\.json$/i.test(change.uri) || isPolicyFile(change.uri))) reloadCustomPolicies();
 });
 
 /** The open file evaluated at its current version, with the settings used; undefined when it is gone or not checked. */
@@ -389,6 +472,57 @@ connection.onRequest(ActiveConstraintsRequest, async (params: ActiveConstraintsP
       },
     })),
   };
+});
+
+/** The text of a file: the editor's for an open one, else the disk's (JSON definitions are not synchronised). */
+function textOf(uri: string): string | undefined {
+  const open = files.get(uri);
+  if (open) return open.live.getText();
+  try {
+    return uri.startsWith('file:') ? readFileSync(fileURLToPath(uri), 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// The code lens of "Test This Template": only in a trusted workspace, where the template's Rego may run.
+connection.onRequest(TemplateTestsRequest, (params: TemplateTestsParams): TemplateTestsResult => {
+  const folder = folderPathOf(params.uri);
+  if (!workspaceTrusted || folder === undefined || !params.uri.startsWith('file:')) return null;
+  const testable = testableTemplateOf(fileURLToPath(params.uri), params.text, folder);
+  if (!testable) return null;
+  const suites = suitesOfTemplate(testable.templatePath, folder);
+  return suites.length === 0 ? null : { line: testable.line, suites: suites.map((suite) => pathToFileURL(suite.path).toString()) };
+});
+
+connection.onRequest(TestTemplateRequest, async (params: TestTemplateParams): Promise<TestTemplateResult> => {
+  const result: TestTemplateResult = { suites: [], cases: [], passed: 0, failed: 0, skipped: 0 };
+  const folder = folderPathOf(params.uri);
+  const text = textOf(params.uri);
+  if (!workspaceTrusted) return { ...result, problem: 'the workspace is not trusted, so its templates are not run' };
+  const testable = folder === undefined || text === undefined ? undefined : testableTemplateOf(fileURLToPath(params.uri), text, folder);
+  if (!testable || folder === undefined) return { ...result, problem: 'this file is no ConstraintTemplate, nor a definition whose templateInfo.url names one in the workspace' };
+  const run = testTemplate(testable.templatePath, folder, (await settingsFor(params.uri)).settings.templateEngine);
+  result.template = pathToFileURL(testable.templatePath).toString();
+  result.suites = run.suites.map((suite) => pathToFileURL(suite).toString());
+  if (run.suites.length === 0) return { ...result, problem: 'no gator suite (kind: Suite) beside the template or in a folder above it names it' };
+  const failures = new Map<string, Diagnostic[]>(result.suites.map((suite) => [suite, []]));
+  for (const { suitePath, test, name, line, outcome } of run.cases) {
+    const suite = pathToFileURL(suitePath).toString();
+    if (outcome.status === 'pass') result.passed++;
+    else if (outcome.status === 'fail') result.failed++;
+    else result.skipped++;
+    result.cases.push({ suite, test, name, status: outcome.status, ...(outcome.status === 'pass' ? {} : { reason: outcome.reason }), ...(line === undefined ? {} : { line }) });
+    if (outcome.status === 'fail' && line !== undefined) {
+      const range = { start: { line, character: 0 }, end: { line, character: Number.MAX_SAFE_INTEGER } };
+      failures.get(suite)?.push({ range, severity: DiagnosticSeverity.Error, source: DiagnosticSource, message: `${test}/${name} failed: ${outcome.reason}` });
+    }
+  }
+  // The suites just run get their failures; a suite that passes now is cleared.
+  const after = new Map([...suiteDiagnostics].filter(([uri]) => !failures.has(uri)));
+  for (const [uri, diagnostics] of failures) if (diagnostics.length > 0) after.set(uri, diagnostics);
+  republishChanged(new Map(suiteDiagnostics), after, suiteDiagnostics);
+  return result;
 });
 
 connection.listen();
