@@ -3,8 +3,8 @@ import { evaluateRule } from '../rego/evaluator';
 import { formatValue } from '../rego/format';
 import { RegoObject, RegoSet, canonical, fromJson, toJson, type Value } from '../rego/value';
 import { inventoryOf } from './inventory';
-import { constraintMatches } from './match';
-import { groupVersionKindOf, metadataString, type AdmissionReviewInput } from './review';
+import { constraintMatches, namespaceObjectOf } from './match';
+import { metadataString, type AdmissionReviewInput } from './review';
 import type { CompiledTemplate } from './template';
 
 /** A constraint: an instance of a template's kind, with its parameters and its `spec.match`. */
@@ -53,11 +53,7 @@ export function reviewWithConstraint(
   inventory: readonly JsonObject[],
   options: ReviewOptions = {},
 ): ConstraintVerdict {
-  const namespaceObject = inventory.find((object) => {
-    const { group, kind } = groupVersionKindOf(object);
-    return group === '' && kind === 'Namespace' && review.namespace !== '' && metadataString(object, 'name') === review.namespace;
-  });
-  if (!constraintMatches(constraint.match, review.matchObjects, namespaceObject)) return { matched: false };
+  if (!constraintMatches(constraint.match, review.matchObjects, namespaceObjectOf(review.namespace, inventory))) return { matched: false };
   const input = fromJson({ review: review.review, parameters: constraint.parameters });
   const data = new RegoObject([['inventory', fromJson(inventoryOf(inventory))]]);
   const trackReadsOf = options.trackReads ? reviewedObject(input) : undefined;
