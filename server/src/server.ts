@@ -17,7 +17,7 @@ import { catalogWithGatekeeperPolicies } from './custom/constraints';
 import { catalogWithWorkspaceInitiatives } from './custom/initiatives';
 import { catalogWithCustomDefinitions } from './custom/loader';
 import type { FileProblem } from './custom/problems';
-import { suitesOfTemplate, testableTemplateOf, testTemplate } from './custom/templateTests';
+import { reportOf, suitesOfTemplate, testableTemplateOf, testTemplate } from './custom/templateTests';
 import { fixAll, quickFixes, type CodeActionContext } from './engine/codeActions';
 import { liveDiagnostics, toDiagnostics } from './engine/diagnostics';
 import { explainAt } from './engine/hover';
@@ -503,26 +503,19 @@ connection.onRequest(TestTemplateRequest, async (params: TestTemplateParams): Pr
   const testable = folder === undefined || text === undefined ? undefined : testableTemplateOf(fileURLToPath(params.uri), text, folder);
   if (!testable || folder === undefined) return { ...result, problem: 'this file is no ConstraintTemplate, nor a definition whose templateInfo.url names one in the workspace' };
   const run = testTemplate(testable.templatePath, folder, (await settingsFor(params.uri)).settings.templateEngine);
-  result.template = pathToFileURL(testable.templatePath).toString();
-  result.suites = run.suites.map((suite) => pathToFileURL(suite).toString());
-  if (run.suites.length === 0) return { ...result, problem: 'no gator suite (kind: Suite) beside the template or in a folder above it names it' };
-  const failures = new Map<string, Diagnostic[]>(result.suites.map((suite) => [suite, []]));
-  for (const { suitePath, test, name, line, outcome } of run.cases) {
-    const suite = pathToFileURL(suitePath).toString();
-    if (outcome.status === 'pass') result.passed++;
-    else if (outcome.status === 'fail') result.failed++;
-    else result.skipped++;
-    result.cases.push({ suite, test, name, status: outcome.status, ...(outcome.status === 'pass' ? {} : { reason: outcome.reason }), ...(line === undefined ? {} : { line }) });
-    if (outcome.status === 'fail' && line !== undefined) {
-      const range = { start: { line, character: 0 }, end: { line, character: Number.MAX_SAFE_INTEGER } };
-      failures.get(suite)?.push({ range, severity: DiagnosticSeverity.Error, source: DiagnosticSource, message: `${test}/${name} failed: ${outcome.reason}` });
-    }
+  const report = reportOf(run, testable.templatePath, (path) => pathToFileURL(path).toString());
+  const failures = new Map<string, Diagnostic[]>();
+  for (const [suite, failed] of report.failures) {
+    failures.set(
+      suite,
+      failed.map(({ line, message }) => ({ range: { start: { line, character: 0 }, end: { line, character: Number.MAX_SAFE_INTEGER } }, severity: DiagnosticSeverity.Error, source: DiagnosticSource, message })),
+    );
   }
   // The suites just run get their failures; a suite that passes now is cleared.
   const after = new Map([...suiteDiagnostics].filter(([uri]) => !failures.has(uri)));
   for (const [uri, diagnostics] of failures) if (diagnostics.length > 0) after.set(uri, diagnostics);
   republishChanged(new Map(suiteDiagnostics), after, suiteDiagnostics);
-  return result;
+  return report.result;
 });
 
 connection.listen();

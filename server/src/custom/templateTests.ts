@@ -9,6 +9,7 @@ import { readSuite, SuiteError, type Suite } from '../gatekeeper/suite';
 import { isObject, type JsonValue } from '../json';
 import { SuiteRunner, type CaseResult } from '../verify';
 import type { TemplateEngine } from '../gatekeeper/engines';
+import type { TestTemplateResult } from '../protocol';
 import { rangeOf } from './problems';
 
 const TEMPLATE_KIND = /^kind:[ \t]*["']?ConstraintTemplate["']?[ \t]*$/m;
@@ -96,4 +97,30 @@ export function testTemplate(templatePath: string, folder: string, engine: Templ
   const suites = suitesOfTemplate(templatePath, folder);
   const runner = new SuiteRunner(engine);
   return { suites: suites.map((suite) => suite.path), cases: suites.flatMap((suite) => runner.runSuite(suite, templatePath)) };
+}
+
+/** A failed case where it stands in its suite file. */
+export interface FailedCase {
+  line: number;
+  message: string;
+}
+
+/**
+ * A run as the client shows it: every case with its suite's URI, the counts, and per suite URI the failed cases
+ * that have a line (every suite run is listed, so that a suite that passes now is cleared).
+ */
+export function reportOf(run: TemplateTestRun, templatePath: string, uriOf: (path: string) => string): { result: TestTemplateResult; failures: Map<string, FailedCase[]> } {
+  const suites = run.suites.map(uriOf);
+  const result: TestTemplateResult = { template: uriOf(templatePath), suites, cases: [], passed: 0, failed: 0, skipped: 0 };
+  if (suites.length === 0) result.problem = 'no gator suite (kind: Suite) beside the template or in a folder above it names it';
+  const failures = new Map<string, FailedCase[]>(suites.map((suite) => [suite, []]));
+  for (const { suitePath, test, name, line, outcome } of run.cases) {
+    const suite = uriOf(suitePath);
+    if (outcome.status === 'pass') result.passed++;
+    else if (outcome.status === 'fail') result.failed++;
+    else result.skipped++;
+    result.cases.push({ suite, test, name, status: outcome.status, ...(outcome.status === 'pass' ? {} : { reason: outcome.reason }), ...(line === undefined ? {} : { line }) });
+    if (outcome.status === 'fail' && line !== undefined) failures.get(suite)?.push({ line, message: `${test}/${name} failed: ${outcome.reason}` });
+  }
+  return { result, failures };
 }
