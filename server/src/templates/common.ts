@@ -172,11 +172,15 @@ const GO_SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\\\',
 };
 
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /**
  * Go's strconv.Quote, which OPA uses for strings inside composite values. For ordinary text it
  * is JSON quoting; it differs only for control and other non-printable characters.
  */
 function quoteGoString(text: string): string {
+  // Printable ASCII without quotes or backslashes, nearly every name and capability, is quoted as it is.
+  if (PLAIN_ASCII.test(text)) return `"${text}"`;
   let quoted = '"';
   for (const character of text) {
     const codePoint = character.codePointAt(0) ?? 0;
