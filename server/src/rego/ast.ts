@@ -157,14 +157,25 @@ export interface ElseClause {
   location: Location;
 }
 
+/**
+ * A rule. Its head may be a ref (`a.b.c := 1`, `a.b[x] := y`, `a.b contains x`): the rule defines the document at
+ * the package path, `name` and `groundPath`, and a partial object's keys below it are `objectPath`.
+ */
 export interface Rule {
   kind: RuleKind;
+  /** The head's first name (`a` in `a.b.c := 1`). */
   name: string;
+  /** The string steps of the head's ref after the name, up to the first other term: ['b', 'c'] in `a.b.c[x] := 1`. */
+  groundPath: string[];
   isDefault: boolean;
   /** Function parameters, which may be patterns (`f([a, b])`, `f("x")`). */
   params: Term[];
-  /** The key of a partial set or object rule. */
+  /** The member of a partial set rule. */
   key?: Term;
+  /** A partial object rule's keys from its document to the value: `[x, "c"]` in `a.b[x].c := y`. */
+  objectPath?: Term[];
+  /** A partial object whose values are sets, built by `a.b[x] contains y`. */
+  multiValue?: boolean;
   /** The value: `true` when the head has none. */
   value: Term;
   body: Literal[];

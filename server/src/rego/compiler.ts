@@ -16,10 +16,15 @@ export interface RuleGroup {
   arity: number;
 }
 
-/** A package: its rules and its sub-packages, the shape of `data` before base documents are added. */
+/**
+ * A node of `data`'s virtual tree: a package, or a document a ref head names (`a` and `a.b` for `a.b.c := 1`), with
+ * the rules defined right under it and its children.
+ */
 export interface PackageNode {
   children: Map<string, PackageNode>;
   rules: Map<string, RuleGroup>;
+  /** First names of the rule heads written in this package: what a bare name there refers to. */
+  ruleRoots: Set<string>;
 }
 
 export interface CompiledProgram {
@@ -35,12 +40,15 @@ const ROOT_DOCUMENTS = new Set(['input', 'data']);
  * for safety. Errors are OPA's compile errors, with the place they were found.
  */
 export function compileModules(modules: readonly Module[]): CompiledProgram {
-  const root: PackageNode = { children: new Map(), rules: new Map() };
+  const root = newNode();
   const written: { rule: Rule; module: Module; group: RuleGroup }[] = [];
   for (const module of modules) {
-    const node = packageNode(root, module.packagePath);
-    for (const rule of module.rules) written.push({ rule, module, group: addRule(node, module.packagePath, rule) });
+    for (const rule of module.rules) {
+      packageNode(root, module.packagePath).ruleRoots.add(rule.name);
+      written.push({ rule, module, group: addRule(root, [...module.packagePath, rule.name, ...rule.groundPath], rule) });
+    }
   }
+  checkOverlaps(root, []);
   // Every name is known now; resolve and check each definition against its own module's imports.
   const resolvers = new Map(modules.map((module) => [module, new Resolver(root, module)]));
   for (const { group } of written) {
@@ -55,12 +63,16 @@ export function compileModules(modules: readonly Module[]): CompiledProgram {
   return { root };
 }
 
+function newNode(): PackageNode {
+  return { children: new Map(), rules: new Map(), ruleRoots: new Set() };
+}
+
 function packageNode(root: PackageNode, path: readonly string[]): PackageNode {
   let node = root;
   for (const name of path) {
     let child = node.children.get(name);
     if (!child) {
-      child = { children: new Map(), rules: new Map() };
+      child = newNode();
       node.children.set(name, child);
     }
     node = child;
@@ -78,32 +90,53 @@ export function findRuleGroup(root: PackageNode, path: readonly string[]): RuleG
   return node.rules.get(path[path.length - 1]);
 }
 
-/** Files the rule under its name, checking that all definitions of a name agree on what it is. */
-function addRule(node: PackageNode, packagePath: string[], rule: Rule): RuleGroup {
-  const existing = node.rules.get(rule.name);
+/** Files the rule at its path (package, name, ref), checking that all definitions there agree on what it is. */
+function addRule(root: PackageNode, path: string[], rule: Rule): RuleGroup {
+  const node = packageNode(root, path.slice(0, -1));
+  const name = path[path.length - 1];
+  const existing = node.rules.get(name);
   const arity = rule.kind === 'function' ? rule.params.length : 0;
-  const group: RuleGroup = existing ?? { path: [...packagePath, rule.name], kind: rule.kind, definitions: [], arity };
+  const group: RuleGroup = existing ?? { path, kind: rule.kind, definitions: [], arity };
   if (existing) {
-    if (existing.kind !== rule.kind) {
-      throw new RegoError('rego_compile_error', `rule ${rule.name} is defined as both a ${describeKind(existing.kind)} and a ${describeKind(rule.kind)}`, rule.location);
+    const first = existing.definitions[0] ?? existing.defaultRule;
+    if (existing.kind !== rule.kind || existing.arity !== arity || Boolean(first?.multiValue) !== Boolean(rule.multiValue)) {
+      throw new RegoError('rego_type_error', `conflicting rules data.${path.join('.')} found`, rule.location);
     }
-    if (existing.arity !== arity) throw new RegoError('rego_compile_error', `function ${rule.name} is defined with ${existing.arity} and ${arity} arguments`, rule.location);
   }
   if (rule.isDefault) {
-    if (group.defaultRule) throw new RegoError('rego_compile_error', `multiple default rules ${rule.name} found`, rule.location);
+    if (group.defaultRule) throw new RegoError('rego_type_error', `multiple default rules data.${path.join('.')} found`, rule.location);
     group.defaultRule = rule;
   } else group.definitions.push(rule);
-  node.rules.set(rule.name, group);
+  node.rules.set(name, group);
   return group;
 }
 
-function describeKind(kind: RuleKind): string {
-  return { complete: 'complete rule', partialSet: 'partial set rule', partialObject: 'partial object rule', function: 'function' }[kind];
+/**
+ * A rule's document may not have rules or packages inside it (`p := 1` with `p.q := 2`), as in OPA; only a partial
+ * object's may, the overlap being checked when it is evaluated (`a[x] := 1` with `a.b := 2`).
+ */
+function checkOverlaps(node: PackageNode, path: string[]): void {
+  for (const [name, child] of node.children) {
+    const group = node.rules.get(name);
+    if (group && group.kind !== 'partialObject') {
+      const inside = rulePaths(child, [...path, name]).map((rulePath) => `data.${rulePath.join('.')}`);
+      const location = group.definitions[0]?.location ?? group.defaultRule?.location;
+      throw new RegoError('rego_type_error', `rule data.${group.path.join('.')} conflicts with [${inside.join(' ')}]`, location);
+    }
+    checkOverlaps(child, [...path, name]);
+  }
+}
+
+function rulePaths(node: PackageNode, path: string[]): string[][] {
+  const paths = [...node.rules.keys()].map((name) => [...path, name]);
+  for (const [name, child] of node.children) paths.push(...rulePaths(child, [...path, name]));
+  return paths.sort();
 }
 
 /** Resolves the names of one module's rules against its package and imports. */
 class Resolver {
-  private readonly packageRules: ReadonlyMap<string, RuleGroup>;
+  /** Names a bare name can refer to in this package: its rules' first names. */
+  private readonly packageRules: ReadonlySet<string>;
   private readonly imports = new Map<string, string[]>();
   private readonly safety: SafetyChecker;
   private readonly names = new LocalVarGenerator();
@@ -112,7 +145,7 @@ class Resolver {
     private readonly root: PackageNode,
     private readonly module: Module,
   ) {
-    this.packageRules = packageNode(root, module.packagePath).rules;
+    this.packageRules = packageNode(root, module.packagePath).ruleRoots;
     for (const entry of module.imports) {
       const [first] = entry.path;
       if (first === 'future' || first === 'rego') continue;
@@ -126,7 +159,7 @@ class Resolver {
     const declared = new Set<string>();
     for (const param of rule.params) termVars(param, {}, declared);
     const globals = new Set([...declared, ...ROOT_DOCUMENTS]);
-    const compileClause = (value: Term, body: Literal[], key: Term | undefined) => {
+    const compileClause = (value: Term, body: Literal[], keys: readonly Term[]) => {
       const scope = new Set([...declared, ...declaredIn(body)]);
       const expanded = expandBody(
         body.map((literal) => this.resolveLiteral(literal, scope)),
@@ -134,17 +167,18 @@ class Resolver {
       );
       const resolvedBody = hoistBody(this.safety.reorderBody(expanded, globals), this.names);
       const resolvedValue = this.resolveTerm(value, scope);
-      const resolvedKey = key && this.resolveTerm(key, scope);
-      this.safety.checkHeadSafe(resolvedKey ? [resolvedKey, resolvedValue] : [resolvedValue], resolvedBody, globals, rule.location);
-      return { value: resolvedValue, body: resolvedBody, key: resolvedKey };
+      const resolvedKeys = keys.map((key) => this.resolveTerm(key, scope));
+      this.safety.checkHeadSafe([...resolvedKeys, resolvedValue], resolvedBody, globals, rule.location);
+      return { value: resolvedValue, body: resolvedBody, keys: resolvedKeys };
     };
-    const main = compileClause(rule.value, rule.body, rule.key);
+    const main = compileClause(rule.value, rule.body, rule.key ? [rule.key] : (rule.objectPath ?? []));
     const elses: ElseClause[] = rule.elses.map((clause) => {
-      const compiled = compileClause(clause.value, clause.body, undefined);
+      const compiled = compileClause(clause.value, clause.body, []);
       return { ...clause, value: compiled.value, body: compiled.body };
     });
     if (rule.isDefault && termVars(main.value).size > 0) throw new RegoError('rego_compile_error', `default rule ${rule.name} must have a constant value`, rule.location);
-    return { ...rule, value: main.value, key: main.key, body: main.body, elses };
+    const keys = rule.key ? { key: main.keys[0] } : rule.objectPath ? { objectPath: main.keys } : {};
+    return { ...rule, ...keys, value: main.value, body: main.body, elses };
   }
 
   private resolveLiteral(literal: Literal, scope: Set<string>): Literal {
@@ -232,7 +266,7 @@ class Resolver {
     const imported = this.imports.get(parts[0]);
     if (imported && !scope.has(parts[0])) path = [...imported, ...parts.slice(1)];
     else if (parts[0] === 'data') path = parts;
-    else if (parts.length === 1 && this.packageRules.has(parts[0])) path = ['data', ...this.module.packagePath, parts[0]];
+    else if (this.packageRules.has(parts[0])) path = ['data', ...this.module.packagePath, ...parts];
     if (path) {
       const group = path[0] === 'data' ? findRuleGroup(this.root, path.slice(1)) : undefined;
       if (!group) throw new RegoError('rego_compile_error', `undefined function ${path.join('.')}`, call.location);

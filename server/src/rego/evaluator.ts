@@ -2,7 +2,7 @@ import type { CallTerm, ElseClause, Expr, Literal, RefTerm, Term, WithModifier }
 import { Bindings } from './bindings';
 import { BUILTINS, type BuiltinContext } from './builtins';
 import { findRuleGroup, type CompiledProgram, type PackageNode, type RuleGroup } from './compiler';
-import { BuiltinError, RegoError } from './errors';
+import { BuiltinError, RegoError, type Location } from './errors';
 import type { Path } from '../json';
 import { ReadTracker } from './reads';
 import { RegoObject, RegoSet, canonical, isCollection, valuesEqual, type Value } from './value';
@@ -198,22 +198,18 @@ class Evaluator {
         return set;
       }
       case 'partialObject': {
-        const object = new RegoObject();
+        const object = new ObjectBuilder(group.path);
         for (const rule of group.definitions) {
           for (const solution of this.evalBody(rule.body, 0, undefined, frame)) {
-            for (const [key, afterKey] of this.evalTerm(rule.key as Term, solution, frame)) {
-              for (const [value, derived] of this.evalTerm(rule.value, afterKey, frame)) {
-                const existing = object.get(key);
-                if (existing !== undefined && !valuesEqual(existing, value)) {
-                  throw new RegoError('eval_conflict_error', `object keys must be unique (${group.path.join('.')})`, rule.location);
-                }
-                object.set(key, value);
-                this.tracker?.recordMember(object, key, Bindings.readsSince(derived, undefined));
+            for (const [keys, afterKeys] of this.evalTerms(rule.objectPath as Term[], 0, solution, frame)) {
+              for (const [value, derived] of this.evalTerm(rule.value, afterKeys, frame)) {
+                object.insert(keys, value, rule.multiValue === true, rule.location);
+                this.tracker?.recordMember(object.root, keys[0], Bindings.readsSince(derived, undefined));
               }
             }
           }
         }
-        return object;
+        return object.root;
       }
       case 'function':
         throw new RegoError('eval_type_error', `${group.path.join('.')} is a function and must be called`);
@@ -702,6 +698,13 @@ class Evaluator {
         continue;
       }
       const group = node.rules.get(key);
+      const below = node.children.get(key);
+      if (group && below) {
+        // A partial object with rules inside its document: the two merged.
+        const value = this.objectWithRulesBelow(group, below, child(base ?? null, key), [...prefix, key], frame);
+        if (value !== undefined) yield* this.walkValue(value, path, index + 1, solution, frame);
+        continue;
+      }
       if (group) {
         if (group.kind === 'function') continue;
         const { value, reads } = this.ruleMemo(group, frame);
@@ -716,29 +719,29 @@ class Evaluator {
   }
 
   private *dataKeys(node: PackageNode, base: Value | undefined): Generator<string> {
-    const seen = new Set<string>();
-    const names = [...node.children.keys(), ...[...node.rules.values()].filter((group) => group.kind !== 'function').map((group) => group.path[group.path.length - 1])];
-    for (const name of names) {
-      seen.add(name);
-      yield name;
-    }
-    if (base instanceof RegoObject) for (const key of base.keys()) if (typeof key === 'string' && !seen.has(key)) yield key;
+    const names = new Set([...node.children.keys(), ...[...node.rules.values()].filter((group) => group.kind !== 'function').map((group) => group.path[group.path.length - 1])]);
+    yield* names;
+    if (base instanceof RegoObject) for (const key of base.keys()) if (typeof key === 'string' && !names.has(key)) yield key;
   }
 
-  /** A whole package as an object: its defined rules, its sub-packages and the base documents under it. */
+  /** A whole package (or a ref head's document) as an object: its rules, its children and the base documents under it. */
   private packageValue(node: PackageNode, base: Value | undefined, prefix: string[], frame: Frame): Value {
     const object = new RegoObject(base instanceof RegoObject ? base.entries() : []);
-    for (const [name, childNode] of node.children) {
-      for (const [value] of this.walkData(childNode, child(base ?? null, name), [], 0, [...prefix, name], undefined, frame)) object.set(name, value);
-    }
-    for (const [name, group] of node.rules) {
-      if (group.kind === 'function') continue;
-      const value = this.ruleValue(group, frame);
-      if (value !== undefined) object.set(name, value);
+    for (const name of this.dataKeys(node, undefined)) {
+      for (const [value] of this.walkData(node, base, [{ type: 'scalar', value: name, location: NO_LOCATION }], 0, prefix, undefined, frame)) object.set(name, value);
     }
     return object;
   }
+
+  private objectWithRulesBelow(group: RuleGroup, below: PackageNode, base: Value | undefined, path: string[], frame: Frame): Value | undefined {
+    const object = this.ruleValue(group, frame);
+    const documents = this.packageValue(below, base, path, frame);
+    return object === undefined ? documents : mergeDocuments(object, documents, group.path);
+  }
 }
+
+/** Where a step the evaluator makes itself was written: nowhere. */
+const NO_LOCATION: Location = { file: '', line: 0, column: 0, offset: 0 };
 
 /** The `with` replacement of exactly this data path; the innermost `with` (pushed last) wins. */
 function overrideAt(frame: Frame, path: readonly string[]): DataOverride | undefined {
@@ -761,4 +764,57 @@ function withPath(value: Value | undefined, path: readonly string[], replacement
   const [first, ...rest] = path;
   object.set(first, withPath(object.get(first), rest, replacement));
   return object;
+}
+
+/**
+ * Builds a partial object rule's value, whose keys may be paths (`a[x].c := y`) and whose values may be sets
+ * (`a[x] contains y`). Only the objects and sets it made itself are extended; a value a rule produced never is.
+ */
+class ObjectBuilder {
+  readonly root = new RegoObject();
+  private readonly made = new Set<RegoObject | RegoSet>([this.root]);
+
+  constructor(private readonly path: readonly string[]) {}
+
+  insert(keys: readonly Value[], value: Value, intoSet: boolean, location: Location): void {
+    let object = this.root;
+    for (const key of keys.slice(0, -1)) {
+      const next = object.get(key) ?? this.make(new RegoObject());
+      if (!(next instanceof RegoObject) || !this.made.has(next)) throw this.conflict(location);
+      object.set(key, next);
+      object = next;
+    }
+    const last = keys[keys.length - 1];
+    const existing = object.get(last);
+    if (intoSet) {
+      const set = existing ?? this.make(new RegoSet());
+      if (!(set instanceof RegoSet) || !this.made.has(set)) throw this.conflict(location);
+      set.add(value);
+      object.set(last, set);
+    } else if (existing === undefined) object.set(last, value);
+    else if (this.made.has(existing as RegoObject) || !valuesEqual(existing, value)) throw this.conflict(location);
+  }
+
+  private make<T extends RegoObject | RegoSet>(collection: T): T {
+    this.made.add(collection);
+    return collection;
+  }
+
+  private conflict(location: Location): RegoError {
+    return new RegoError('eval_conflict_error', `object keys must be unique (${this.path.join('.')})`, location);
+  }
+}
+
+/** A partial object's value merged with the documents that rules below it define (`a[x] := …` with `a.b := …`). */
+function mergeDocuments(object: Value, below: Value, path: readonly string[]): Value {
+  if (!(object instanceof RegoObject) || !(below instanceof RegoObject)) {
+    if (valuesEqual(object, below)) return object;
+    throw new RegoError('eval_conflict_error', `object keys must be unique (${path.join('.')})`);
+  }
+  const merged = new RegoObject(object.entries());
+  for (const [key, value] of below.entries()) {
+    const existing = merged.get(key);
+    merged.set(key, existing === undefined ? value : mergeDocuments(existing, value, [...path, String(key)]));
+  }
+  return merged;
 }

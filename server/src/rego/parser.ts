@@ -1,4 +1,4 @@
-import type { CallTerm, ElseClause, Expr, Import, Literal, Module, RefTerm, Rule, RuleKind, Term, VarTerm, WithModifier } from './ast';
+import type { CallTerm, ElseClause, Expr, Import, Literal, Module, RefTerm, Rule, RuleKind, ScalarTerm, Term, VarTerm, WithModifier } from './ast';
 import { RegoError, type Location } from './errors';
 import { tokenize, type Token } from './lexer';
 
@@ -91,35 +91,51 @@ class Parser {
     const nameToken = this.next();
     if (nameToken.kind !== 'identifier' || RESERVED.has(nameToken.text)) this.fail(nameToken, `expected a rule name, found ${describe(nameToken)}`);
     const name = nameToken.text;
-    if (this.isOperator('.') && !this.peek().spaceBefore) this.fail(this.peek(), 'rule heads with references (a.b.c := …) are not supported');
+    const { steps, bracketed } = this.parseHeadRef();
+    const groundLength = leadingStrings(steps);
+    const groundPath = steps.slice(0, groundLength).map((step) => (step as ScalarTerm).value as string);
+    const dynamicPath = steps.slice(groundLength);
 
     let params: Term[] | undefined;
     if (this.isOperator('(')) {
+      if (dynamicPath.length > 0) this.fail(start, 'a function name must be a ground ref');
       this.next();
       params = this.parseTermList(')');
       // `f() = x { … }` is a complete rule in OPA: it is read as `f` and called as `f()`.
       if (params.length === 0) params = undefined;
     }
     let key: Term | undefined;
-    let kind: RuleKind = params ? 'function' : 'complete';
-    let usesContains = false;
-    if (!params && this.isOperator('[') && !this.peek().spaceBefore) {
+    let contained: Term | undefined;
+    if (!params && this.isWord('contains')) {
       this.next();
-      key = this.inBrackets(() => this.parseTerm());
-      this.expectOperator(']');
-      kind = 'partialSet';
-    } else if (!params && this.isWord('contains')) {
-      this.next();
-      key = this.parseTerm();
-      kind = 'partialSet';
-      usesContains = true;
+      contained = this.parseTerm();
     }
     let value: Term | undefined;
     if (this.isOperator(':=') || this.isOperator('=')) {
       this.next();
       value = this.parseTerm();
-      if (usesContains) this.fail(start, 'a contains rule has no value');
-      if (kind === 'partialSet') kind = 'partialObject';
+      if (contained) this.fail(start, 'a contains rule has no value');
+    }
+    let kind: RuleKind = params ? 'function' : 'complete';
+    let objectPath: Term[] | undefined;
+    let multiValue = false;
+    let path = groundPath;
+    if (contained && dynamicPath.length === 0) {
+      kind = 'partialSet';
+      key = contained;
+    } else if (contained) {
+      kind = 'partialObject';
+      objectPath = dynamicPath;
+      multiValue = true;
+      value = contained;
+    } else if (!params && !value && steps.length === 1 && bracketed) {
+      // v0's `p[x] { … }` (even `p["x"]`): a partial set, as OPA keeps it.
+      kind = 'partialSet';
+      key = steps[0];
+      path = [];
+    } else if (dynamicPath.length > 0) {
+      kind = 'partialObject';
+      objectPath = dynamicPath;
     }
     if (isDefault && (kind !== 'complete' && kind !== 'function')) this.fail(start, 'default rules must be complete rules or functions');
     if (isDefault && value === undefined) this.fail(start, 'a default rule needs a value');
@@ -145,14 +161,36 @@ class Parser {
     return bodies.map((body) => ({
       kind,
       name,
+      groundPath: path,
       isDefault,
       params: params ?? [],
       key,
+      objectPath,
+      multiValue: multiValue || undefined,
       value: ruleValue,
       body,
       elses,
       location: start.location,
     }));
+  }
+
+  /** The steps of a rule head's ref after its name (`.b`, `[x]`, written without spaces), and whether the first is bracketed. */
+  private parseHeadRef(): { steps: Term[]; bracketed: boolean } {
+    const steps: Term[] = [];
+    let bracketed = false;
+    while (!this.peek().spaceBefore && (this.isOperator('.') || this.isOperator('['))) {
+      const opener = this.next();
+      if (steps.length === 0) bracketed = opener.text === '[';
+      if (opener.text === '.') {
+        const field = this.next();
+        if (field.kind !== 'identifier') this.fail(field, `expected a field name after ".", found ${describe(field)}`);
+        steps.push({ type: 'scalar', value: field.text, location: field.location });
+      } else {
+        steps.push(this.inBrackets(() => this.parseTerm()));
+        this.expectOperator(']');
+      }
+    }
+    return { steps, bracketed };
   }
 
   /** `if { … }`, `if literal`, `{ … }`, or nothing (a constant). */
@@ -494,6 +532,12 @@ function describe(token: Token): string {
   if (token.kind === 'eof') return 'end of file';
   if (token.kind === 'string') return `string ${JSON.stringify(token.text)}`;
   return `"${token.text}"`;
+}
+
+/** How many steps at the start are strings: the part of a head's ref that names a fixed document. */
+function leadingStrings(steps: readonly Term[]): number {
+  const index = steps.findIndex((step) => step.type !== 'scalar' || typeof step.value !== 'string');
+  return index === -1 ? steps.length : index;
 }
 
 function appendToRef(term: Term, step: Term): RefTerm {

@@ -202,6 +202,60 @@ describe('evaluator: expressions', () => {
   });
 });
 
+describe('evaluator: rule heads with refs (OPA v0.5x and v1)', () => {
+  const source = `package t
+    import rego.v1
+    a.b.c := 1
+    a.b.d := 2 if input.flag
+    default a.e := "default"
+    names.all contains name if some name in input.names
+    by_name.items[name] := count(name) if some name in input.names
+    pods[name].image := image if some {"name": name, "image": image} in input.pods
+    by_parity[parity] contains n if { some n in [1, 2, 3]; parity := n % 2 }
+    checks.size(x) := count(x)
+    whole := data.t.a
+    bare := a.b
+    sized := checks.size("abc")
+  `;
+
+  it('defines the document at the ref, readable through data, the package and a bare name', () => {
+    assert.deepEqual(evaluate(source, 'whole', { input: { flag: true } }), { b: { c: 1, d: 2 }, e: 'default' });
+    assert.deepEqual(evaluate(source, 'bare', { input: {} }), { c: 1 }, 'an undefined rule is left out of its document');
+    assert.equal(evaluate('package t\na.b.c := 1\nr := data.t.a.b.c', 'r'), 1);
+    assert.equal(evaluate(source, 'sized'), 3, 'a function named by a ref');
+  });
+
+  it('builds partial sets and objects, with multi-level keys and sets as values', () => {
+    const input = { names: ['ab', 'c'], pods: [{ name: 'p', image: 'nginx' }, { name: 'q', image: 'redis' }] };
+    const all = `${source}\n    everything := [names, by_name, pods, by_parity]`;
+    assert.deepEqual(evaluate(all, 'everything', { input }), [
+      { all: ['ab', 'c'] },
+      { items: { ab: 2, c: 1 } },
+      { p: { image: 'nginx' }, q: { image: 'redis' } },
+      { '0': [2], '1': [1, 3] },
+    ]);
+    const empty = [{ all: [] }, { items: {} }, {}, { '0': [2], '1': [1, 3] }];
+    assert.deepEqual(evaluate(all, 'everything', { input: { names: [], pods: [] } }), empty, 'an empty partial rule is an empty collection');
+  });
+
+  it('merges a partial object with rules inside its document, and reports a clash at evaluation', () => {
+    const merged = 'package t\nimport rego.v1\np[x] := 1 if some x in ["a"]\np.b := 2\nr := p';
+    assert.deepEqual(evaluate(merged, 'r'), { a: 1, b: 2 });
+    const clash = 'package t\nimport rego.v1\np[x] := 1 if some x in ["b"]\np.b := 2\nr := p';
+    assert.throws(() => evaluate(clash, 'r'), regoError('eval_conflict_error', /object keys must be unique/));
+    const deeper = 'package t\nimport rego.v1\np[x].y := 1 if some x in ["a"]\np[x] := 2 if some x in ["a"]\nr := p';
+    assert.throws(() => evaluate(deeper, 'r'), regoError('eval_conflict_error', /object keys must be unique/));
+    assert.throws(() => evaluate('package t\np.q := 1\np.q := 2\nr := p', 'r'), regoError('eval_conflict_error', /complete rules/));
+  });
+
+  it('rejects overlapping and mismatched definitions when compiling, as rego_type_error', () => {
+    assert.throws(() => evaluate('package t\np := 1\np.q := 2', 'p'), regoError('rego_type_error', /rule data\.t\.p conflicts with \[data\.t\.p\.q\]/));
+    assert.throws(() => evaluate('package t\nimport rego.v1\np contains 1\np.q := 2', 'p'), regoError('rego_type_error', /conflicts with/));
+    assert.throws(() => evaluate('package t\nimport rego.v1\np contains 1\np[x] := 2 if x := 1', 'p'), regoError('rego_type_error', /conflicting rules data\.t\.p found/));
+    assert.throws(() => evaluate('package t\nimport rego.v1\np[x] := 1 if x := 1\np[x] contains 2 if x := 1', 'p'), regoError('rego_type_error', /conflicting rules/));
+  });
+});
+
 describe('evaluator: limits', () => {
   it('stops with a clear error when the step budget runs out', () => {
     const source = 'package t\ncombinations := count([1 | input.xs[_]; input.xs[_]; input.xs[_]])';

@@ -82,6 +82,20 @@ describe('parseModule', () => {
     assert.equal(onlyRule('f() = 1 { true }').kind, 'complete');
   });
 
+  it('reads rule heads with refs: the ground steps name the document, the rest are keys', () => {
+    const complete = onlyRule('a.b["c"] := 1');
+    assert.deepEqual([complete.kind, complete.name, complete.groundPath], ['complete', 'a', ['b', 'c']]);
+    const set = onlyRule('a.b contains x if { x := 1 }');
+    assert.deepEqual([set.kind, set.groundPath, set.key && show(set.key)], ['partialSet', ['b'], 'x']);
+    const object = onlyRule('a.b[x].c := y if { x := 1; y := 2 }');
+    assert.deepEqual([object.kind, object.groundPath, object.objectPath?.map(show), object.multiValue], ['partialObject', ['b'], ['x', '"c"'], undefined]);
+    const sets = onlyRule('a[x] contains y if { x := 1; y := 2 }');
+    assert.deepEqual([sets.kind, sets.objectPath?.map(show), show(sets.value), sets.multiValue], ['partialObject', ['x'], 'y', true]);
+    // v0's `p[x] { … }` stays a partial set, even with a constant key; `p.q[x]` without a value is an object of trues.
+    assert.deepEqual([onlyRule('p["x"] { true }').kind, onlyRule('p.q[x] { x := 1 }').kind], ['partialSet', 'partialObject']);
+    assert.throws(() => onlyRule('p[x](y) := 1'), /function name must be a ground ref/);
+  });
+
   it('keeps default values and else chains', () => {
     const withDefault = parse('package t\ndefault allow := false\nallow { input.ok }').rules;
     assert.equal(withDefault[0].isDefault, true);
