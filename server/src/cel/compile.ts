@@ -61,6 +61,7 @@ export function expressionCompiler(meter: StepMeter): (source: string, where: st
     } catch (error) {
       throw new CelCompileError(`${where} does not compile: ${firstLine(error)}`);
     }
+    if (readsIdentifier(parsed.expr, 'authorizer')) throw new CelCompileError(`${where} does not compile: ${AUTHORIZER_UNAVAILABLE}`);
     const read = variablesRead(parsed.expr);
     chargeComprehensions(parsed.expr);
     try {
@@ -107,6 +108,14 @@ function children(expr: Expr): Expr[] {
     default:
       return [];
   }
+}
+
+/** Kubernetes' authorizer library asks the API server whether a user may act; there is none to ask here. */
+export const AUTHORIZER_UNAVAILABLE = 'the authorizer library needs a cluster (it asks the API server for permission checks) and is not available here';
+
+function readsIdentifier(expr: Expr, name: string): boolean {
+  if (expr.exprKind.case === 'identExpr' && expr.exprKind.value.name === name) return true;
+  return children(expr).some((child) => readsIdentifier(child, name));
 }
 
 function variablesRead(root: Expr): Set<string> {

@@ -1,14 +1,18 @@
 import { celMethod, CelScalar, isCelList, listType, type CelFunc, type CelList, type CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { goRegExp } from '../goRegex';
+import { NETWORK_FUNCTIONS } from './network';
+import { QUANTITY_FUNCTIONS } from './quantity';
 
 /**
  * The functions Gatekeeper's CEL environment (Kubernetes' base environment) offers beyond the CEL standard:
- * the strings extension (`join`, `replace`, `lowerAscii`, `split`, ...) and the parts of Kubernetes' list and
- * regex libraries that need no new types. `quantity`, `url`, `ip`, `cidr` and `authorizer` are not offered.
+ * the strings extension (`join`, `replace`, `lowerAscii`, `split`, ...), Kubernetes' list and regex functions and its
+ * quantity, ip and cidr libraries. `authorizer` needs a cluster and is refused when an expression compiles.
  */
 export const KUBERNETES_FUNCTIONS: readonly CelFunc[] = [
   ...strings,
+  ...QUANTITY_FUNCTIONS,
+  ...NETWORK_FUNCTIONS,
   celMethod('isSorted', listType(CelScalar.DYN), [], CelScalar.BOOL, function (this: CelList) {
     const items = [...this];
     return items.every((item, index) => index === 0 || compare(items[index - 1], item) <= 0);
