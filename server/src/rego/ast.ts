@@ -134,11 +134,18 @@ export interface EveryExpr {
 
 export type Expr = UnifyExpr | AssignExpr | TermExpr | SomeDeclExpr | SomeInExpr | EveryExpr;
 
-/** `with input.x as y`, `with data.a.b as c`. */
+/** A function `with` can replace or replace with: a built-in by name, or a user function by its rule path. */
+export type FunctionRef = { builtin: string } | { rule: string[] };
+
+/** `with input.x as y`, `with data.a.b as c`, `with count as mock_count`, `with time.now_ns as 1`. */
 export interface WithModifier {
   target: Term;
   value: Term;
   location: Location;
+  /** Set by the compiler when the target is a function or built-in (the target term is then just its name). */
+  replacedFunction?: FunctionRef;
+  /** Set by the compiler when the value is a function or built-in, which then answers the calls instead. */
+  replacementFunction?: FunctionRef;
 }
 
 export interface Literal {

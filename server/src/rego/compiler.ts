@@ -1,4 +1,4 @@
-import type { CallTerm, ElseClause, Literal, Module, RefTerm, Rule, RuleKind, Term, VarTerm, WithModifier } from './ast';
+import type { CallTerm, ElseClause, FunctionRef, Literal, Module, RefTerm, Rule, RuleKind, Term, VarTerm, WithModifier } from './ast';
 import { BUILTINS } from './builtins';
 import { RegoError, type Location } from './errors';
 import { expandBody, hoistBody, LocalVarGenerator } from './rewrite';
@@ -203,15 +203,47 @@ class Resolver {
     }
   }
 
-  /** `with` replaces input or data (a base document or a rule); the target is a path, never evaluated. */
+  /**
+   * `with` replaces input or data (a base document or a rule) at a constant path, or a function or built-in, by a
+   * value or by another function. The target is a path or a name, never evaluated.
+   */
   private resolveWith(modifier: WithModifier, scope: Set<string>): WithModifier {
     const target = this.resolveTerm(modifier.target, new Set());
+    const replacedFunction = this.functionNamed(modifier.target, target);
+    const resolvedValue = this.resolveTerm(modifier.value, scope);
+    const replacementFunction = this.functionNamed(modifier.value, resolvedValue, scope);
+    if (replacedFunction) {
+      const name = dottedName(modifier.target) as string;
+      if (replacementFunction && this.functionArity(replacementFunction) !== this.functionArity(replacedFunction)) {
+        throw new RegoError('rego_type_error', `with keyword replacing ${name}: the replacement must take ${this.functionArity(replacedFunction)} arguments`, modifier.location);
+      }
+      // Names, not terms: a function is no value, so neither side may be read as a variable.
+      const nameTerm = (text: string): Term => ({ type: 'scalar', value: text, location: modifier.location });
+      const value = replacementFunction ? nameTerm(dottedName(modifier.value) as string) : resolvedValue;
+      return { ...modifier, target: nameTerm(name), value, replacedFunction, replacementFunction };
+    }
     const head = target.type === 'ref' ? target.head : target;
     const path = target.type === 'ref' ? target.path : [];
     if (head.type !== 'var' || !ROOT_DOCUMENTS.has(head.name) || path.some((step) => step.type !== 'scalar' || typeof step.value !== 'string')) {
-      throw new RegoError('rego_compile_error', 'with keyword target must reference input or data with a constant path', modifier.location);
+      throw new RegoError('rego_compile_error', 'with keyword target must reference input, data, a function or a built-in', modifier.location);
     }
-    return { ...modifier, target, value: this.resolveTerm(modifier.value, scope) };
+    return { ...modifier, target, value: resolvedValue };
+  }
+
+  /** The function or built-in a `with` operand names (as written, and resolved), if it names one. */
+  private functionNamed(written: Term, resolved: Term, scope: ReadonlySet<string> = new Set()): FunctionRef | undefined {
+    const path = dottedName(resolved)?.split('.');
+    if (path?.[0] === 'data') {
+      const group = findRuleGroup(this.root, path.slice(1));
+      return group?.kind === 'function' ? { rule: group.path } : undefined;
+    }
+    const name = dottedName(written);
+    if (name === undefined || scope.has(name.split('.')[0]) || ROOT_DOCUMENTS.has(name.split('.')[0])) return undefined;
+    return BUILTINS.has(name) && !name.startsWith('internal.') ? { builtin: name } : undefined;
+  }
+
+  private functionArity(ref: FunctionRef): number {
+    return 'builtin' in ref ? (BUILTINS.get(ref.builtin) as { arity: number }).arity : (findRuleGroup(this.root, ref.rule) as RuleGroup).arity;
   }
 
   resolveTerm(term: Term, scope: Set<string>): Term {
@@ -307,6 +339,18 @@ function declaredIn(body: readonly Literal[]): Set<string> {
     }
   }
   return declared;
+}
+
+/** `count`, `time.now_ns`, `data.lib.f`: the dotted name a var or a ref of constant strings spells. */
+function dottedName(term: Term): string | undefined {
+  if (term.type === 'var') return term.name;
+  if (term.type !== 'ref' || term.head.type !== 'var') return undefined;
+  const parts = [term.head.name];
+  for (const step of term.path) {
+    if (step.type !== 'scalar' || typeof step.value !== 'string') return undefined;
+    parts.push(step.value);
+  }
+  return parts.join('.');
 }
 
 function pathToTerm(path: readonly string[], location: Location): Term {

@@ -1,4 +1,4 @@
-import type { CallTerm, ElseClause, Expr, Literal, RefTerm, Term, WithModifier } from './ast';
+import type { CallTerm, ElseClause, Expr, FunctionRef, Literal, RefTerm, Term, WithModifier } from './ast';
 import { Bindings } from './bindings';
 import { BUILTINS, type BuiltinContext } from './builtins';
 import { findRuleGroup, type CompiledProgram, type PackageNode, type RuleGroup } from './compiler';
@@ -78,7 +78,16 @@ class Frame {
   constructor(
     readonly input: Value | undefined,
     readonly overrides: readonly DataOverride[],
+    /** Functions and built-ins `with` replaced, by functionKey. */
+    readonly functionMocks: ReadonlyMap<string, FunctionMock> = new Map(),
   ) {}
+}
+
+/** What answers the calls of a function `with` replaced: a value, or another function. */
+type FunctionMock = { value: Value } | { function: FunctionRef };
+
+function functionKey(ref: FunctionRef): string {
+  return 'builtin' in ref ? ref.builtin : `data.${ref.rule.join('.')}`;
 }
 
 function* children(collection: Value): Generator<[Value, Value]> {
@@ -363,24 +372,36 @@ class Evaluator {
     return true;
   }
 
-  /** The frame `with` makes: input patched at a path, or a data document replaced. Undefined when a value is. */
+  /**
+   * The frame `with` makes: input patched at a path, a data document replaced, or a function replaced. Undefined
+   * when a value is.
+   */
   private applyWiths(withs: readonly WithModifier[], bindings: Solution, frame: Frame): Frame | undefined {
     let input = frame.input;
     const overrides = [...frame.overrides];
+    const functionMocks = new Map(frame.functionMocks);
     for (const modifier of withs) {
+      if (modifier.replacedFunction && modifier.replacementFunction) {
+        functionMocks.set(functionKey(modifier.replacedFunction), { function: modifier.replacementFunction });
+        continue;
+      }
       let replacement: Value | undefined;
       for (const [value] of this.evalTerm(modifier.value, bindings, frame)) {
         replacement = value;
         break;
       }
       if (replacement === undefined) return undefined;
+      if (modifier.replacedFunction) {
+        functionMocks.set(functionKey(modifier.replacedFunction), { value: replacement });
+        continue;
+      }
       const target = modifier.target;
       const path = target.type === 'ref' ? target.path.map((step) => (step.type === 'scalar' ? (step.value as string) : '')) : [];
       const root = target.type === 'ref' ? target.head : target;
       if (root.type === 'var' && root.name === 'input') input = withPath(input, path, replacement);
       else overrides.push({ path, value: replacement });
     }
-    return new Frame(input, overrides);
+    return new Frame(input, overrides, functionMocks);
   }
 
   // ---- unification ----
@@ -568,26 +589,15 @@ class Evaluator {
   }
 
   private *evalCall(call: CallTerm, bindings: Solution, frame: Frame): Generator<Result> {
-    const group = call.target ? findRuleGroup(this.program.root, call.target) : undefined;
-    const builtin = group ? undefined : BUILTINS.get(call.operator);
-    const arity = group ? group.arity : (builtin?.arity ?? 0);
+    const callee: FunctionRef = call.target ? { rule: call.target } : { builtin: call.operator };
+    const arity = call.target ? (findRuleGroup(this.program.root, call.target) as RuleGroup).arity : (BUILTINS.get(call.operator)?.arity ?? 0);
+    const mock = frame.functionMocks.size > 0 ? frame.functionMocks.get(functionKey(callee)) : undefined;
     const inputs = call.args.slice(0, arity);
     const output = call.args.length > arity ? call.args[arity] : undefined;
     for (const [args, solution] of this.evalTerms(inputs, 0, bindings, frame)) {
       this.step();
-      let result: Value | undefined;
-      let reads: readonly Path[] | undefined;
-      if (group) ({ value: result, reads } = this.callFunction(this.overriddenFunction(group, frame), args, frame, call));
-      else {
-        try {
-          result = builtin?.call(args, this.builtinContext);
-        } catch (error) {
-          if (!(error instanceof BuiltinError)) throw error;
-          result = undefined;
-        }
-        // `object.get(o, key, default)` reads o[key] as a ref would.
-        if (this.tracker && call.operator === 'object.get') reads = this.tracker.readsOfStep(args[0], args[1]);
-      }
+      // A value `with` put in the function's place is its result, whatever the arguments.
+      const { value: result, reads } = mock && 'value' in mock ? { value: mock.value } : this.invoke(mock ? mock.function : callee, args, frame, call);
       if (result === undefined) {
         if (reads) this.tracker?.collect(reads);
         continue;
@@ -598,10 +608,24 @@ class Evaluator {
     }
   }
 
-  /** Function mocking through `with data.pkg.f as …` is not supported; the function itself is used. */
+  /** Calls a user function or a built-in; a built-in's error makes the result undefined. */
+  private invoke(callee: FunctionRef, args: Value[], frame: Frame, call: CallTerm): Memo {
+    if ('rule' in callee) return this.callFunction(this.overriddenFunction(findRuleGroup(this.program.root, callee.rule) as RuleGroup, frame), args, frame, call);
+    let value: Value | undefined;
+    try {
+      value = BUILTINS.get(callee.builtin)?.call(args, this.builtinContext);
+    } catch (error) {
+      if (!(error instanceof BuiltinError)) throw error;
+    }
+    // `object.get(o, key, default)` reads o[key] as a ref would.
+    if (this.tracker && callee.builtin === 'object.get') return { value, reads: this.tracker.readsOfStep(args[0], args[1]) };
+    return { value };
+  }
+
+  /** A function inside a document that `with` replaced (`with data.lib as {…}`) cannot be called. */
   private overriddenFunction(group: RuleGroup, frame: Frame): RuleGroup {
     if (frame.overrides.some((override) => startsWith(group.path, override.path))) {
-      throw new RegoError('rego_compile_error', `with cannot replace the function ${group.path.join('.')}`);
+      throw new RegoError('rego_compile_error', `with cannot replace the document holding the function ${group.path.join('.')}`);
     }
     return group;
   }

@@ -256,6 +256,47 @@ describe('evaluator: rule heads with refs (OPA v0.5x and v1)', () => {
   });
 });
 
+describe('evaluator: with replacing functions and built-ins', () => {
+  const library = 'package lib\ndouble(x) := x * 2\ntriple(x) := x * 3';
+  const source = `package t
+    import rego.v1
+    mock_count(_) := 42
+    by_function := x if { x := count([1, 2]) with count as mock_count }
+    by_value := x if { x := count([1, 2]) with count as 7 }
+    clock := x if { x := time.now_ns() with time.now_ns as 1 }
+    size := count(input.xs)
+    inside_rule := x if { x := size with count as mock_count }
+    user_by_user := x if { x := data.lib.double(5) with data.lib.double as data.lib.triple }
+    user_by_value := x if { x := data.lib.double(5) with data.lib.double as 9 }
+    user_by_builtin := x if { x := data.lib.double(-5) with data.lib.double as abs }
+    scoped := [mocked, real] if { mocked := count([1]) with count as 5; real := count([1]) }
+  `;
+  const run = (rule: string) => evaluate(source, rule, { input: { xs: [1] }, libraries: [library] });
+
+  it('answers calls of a built-in with a function or a value', () => {
+    assert.equal(run('by_function'), 42);
+    assert.equal(run('by_value'), 7);
+    assert.equal(run('clock'), 1);
+  });
+
+  it('applies to the rules the expression evaluates, and only to that expression', () => {
+    assert.equal(run('inside_rule'), 42);
+    assert.deepEqual(run('scoped'), [5, 1]);
+    assert.equal(run('size'), 1, 'without with, the rule uses the real count');
+  });
+
+  it('replaces user functions by a function, a value or a built-in', () => {
+    assert.equal(run('user_by_user'), 15);
+    assert.equal(run('user_by_value'), 9);
+    assert.equal(run('user_by_builtin'), 5);
+  });
+
+  it('rejects a replacement function of another arity when compiling', () => {
+    const wrongArity = 'package t\np := x if { x := count([1]) with count as concat }';
+    assert.throws(() => evaluate(wrongArity, 'p'), regoError('rego_type_error', /replacement must take 1 arguments/));
+  });
+});
+
 describe('evaluator: limits', () => {
   it('stops with a clear error when the step budget runs out', () => {
     const source = 'package t\ncombinations := count([1 | input.xs[_]; input.xs[_]; input.xs[_]])';
