@@ -1,5 +1,5 @@
 import type { CallTerm, ElseClause, FunctionRef, Literal, Module, RefTerm, Rule, RuleKind, Term, VarTerm, WithModifier } from './ast';
-import { BUILTINS } from './builtins';
+import { BUILTINS, unavailableOffline } from './builtins';
 import { RegoError, type Location } from './errors';
 import { expandBody, hoistBody, LocalVarGenerator } from './rewrite';
 import { SafetyChecker } from './safety';
@@ -308,10 +308,25 @@ class Resolver {
       checkArity(call, path.join('.'), group.arity);
       return { ...call, args, target: group.path };
     }
+    if (call.operator === 'print') return this.printCall(call, args);
+    if (unavailableOffline(call.operator)) throw new RegoError('rego_compile_error', `${call.operator} is not available offline: the evaluator reaches no network or key material`, call.location);
     const builtin = BUILTINS.get(call.operator);
     if (!builtin) throw new RegoError('rego_compile_error', `undefined function ${call.operator}`, call.location);
     checkArity(call, call.operator, builtin.arity);
     return { ...call, args };
+  }
+
+  /**
+   * OPA's rewrite of `print(a, b)`: `internal.print([{#0 | #0 = a}, {#1 | #1 = b}])`, so that an undefined operand
+   * prints `<undefined>` instead of failing the body.
+   */
+  private printCall(call: CallTerm, args: Term[]): CallTerm {
+    const { location } = call;
+    const operands: Term[] = args.map((arg) => {
+      const value = this.names.fresh(location);
+      return { type: 'setComprehension', term: value, body: [{ negated: false, expr: { type: 'unify', left: value, right: arg }, withs: [], location }], location };
+    });
+    return { ...call, operator: 'internal.print', args: [{ type: 'array', items: operands, location }] };
   }
 
   private arityOf(call: CallTerm): number {

@@ -28,6 +28,8 @@ export interface EvaluationRequest {
    * rule's value (a partial rule), for `readsOf`. Off when absent: tracking costs time and memory.
    */
   trackReadsOf?: Value;
+  /** Receives the lines `print` writes; without it they are dropped. */
+  onPrint?: (line: string) => void;
 }
 
 export interface EvaluationResult {
@@ -47,7 +49,7 @@ export function evaluateRule(program: CompiledProgram, path: readonly string[], 
   if (!group) throw new RegoError('rego_compile_error', `rule ${path.join('.')} is not defined`);
   if (group.kind === 'function') throw new RegoError('rego_compile_error', `${path.join('.')} is a function`);
   const tracker = request.trackReadsOf === undefined ? undefined : new ReadTracker(request.trackReadsOf);
-  const evaluator = new Evaluator(program, request.data ?? new RegoObject(), request.stepBudget ?? DEFAULT_STEP_BUDGET, tracker);
+  const evaluator = new Evaluator(program, request.data ?? new RegoObject(), request.stepBudget ?? DEFAULT_STEP_BUDGET, tracker, request.onPrint);
   const value = evaluator.ruleValue(group, new Frame(request.input, []));
   if (!tracker) return { value, steps: evaluator.steps };
   const readsOf = (member: Value) => (value instanceof RegoSet || value instanceof RegoObject ? tracker.readsOfMember(value, member) : []);
@@ -119,7 +121,7 @@ function patternVars(term: Term): string[] {
 
 class Evaluator {
   steps = 0;
-  private readonly builtinContext: BuiltinContext = { nowNanoseconds: Date.now() * 1e6 };
+  private readonly builtinContext: BuiltinContext;
 
   constructor(
     private readonly program: CompiledProgram,
@@ -127,7 +129,10 @@ class Evaluator {
     private readonly budget: number,
     /** Present only when reads are tracked; every use is guarded, so that evaluation without it pays nothing. */
     private readonly tracker: ReadTracker | undefined,
-  ) {}
+    print: ((line: string) => void) | undefined,
+  ) {
+    this.builtinContext = { nowNanoseconds: Date.now() * 1e6, print };
+  }
 
   /** `bindings` extended with reads on the derivation, also counted for the closure being evaluated. */
   private noted(bindings: Solution, reads: readonly Path[]): Solution {
@@ -597,14 +602,19 @@ class Evaluator {
     for (const [args, solution] of this.evalTerms(inputs, 0, bindings, frame)) {
       this.step();
       // A value `with` put in the function's place is its result, whatever the arguments.
-      const { value: result, reads } = mock && 'value' in mock ? { value: mock.value } : this.invoke(mock ? mock.function : callee, args, frame, call);
+      const effective = mock && 'function' in mock ? mock.function : callee;
+      const { value: result, reads } = mock && 'value' in mock ? { value: mock.value } : this.invoke(effective, args, frame, call);
       if (result === undefined) {
         if (reads) this.tracker?.collect(reads);
         continue;
       }
       const called = reads ? this.noted(solution, reads) : solution;
-      if (output === undefined) yield [result, called];
-      else for (const final of this.unifyValue(output, result, called, frame)) yield [true, final];
+      const isRelation = !(mock && 'value' in mock) && 'builtin' in effective && BUILTINS.get(effective.builtin)?.relation === true;
+      for (const each of isRelation ? (result as Value[]) : [result]) {
+        if (isRelation) this.step();
+        if (output === undefined) yield [each, called];
+        else for (const final of this.unifyValue(output, each, called, frame)) yield [true, final];
+      }
     }
   }
 

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonValue } from '../../../server/src/json';
+import { compileModules } from '../../../server/src/rego/compiler';
+import { evaluateRule } from '../../../server/src/rego/evaluator';
+import { parseModule } from '../../../server/src/rego/parser';
+import { fromJson } from '../../../server/src/rego/value';
 import { evaluate } from './evaluate';
 
 /** The value of one Rego expression, as JSON; undefined when the expression is undefined. */
@@ -107,5 +111,74 @@ describe('built-ins: numbers, collections and types', () => {
     assert.equal(value('json.marshal({"b": [1, "<x>"], "a": {2}})'), '{"a":[2],"b":[1,"\\u003cx\\u003e"]}');
     assert.deepEqual(value('json.unmarshal("{\\"a\\": [1]}")'), { a: [1] });
     assert.equal(value('json.unmarshal("{")'), undefined);
+  });
+});
+
+describe('built-ins: walk and print', () => {
+  it('walk relates every path to its value, parents first', () => {
+    assert.deepEqual(value('[p | walk({"a": [1]}, [p, _])]'), [[], ['a'], ['a', 0]]);
+    assert.equal(value('count([x | walk(input, x)])', { k: [1, { z: 2 }] }), 5);
+  });
+
+  it('print writes its operands to the evaluation sink, an undefined one as <undefined>, and is always true', () => {
+    const printed: string[] = [];
+    const program = compileModules([parseModule('package t\np if { print("x is", input.x, input.missing) }', 't.rego')]);
+    const { value: result } = evaluateRule(program, ['t', 'p'], { input: fromJson({ x: [1] }), onPrint: (line) => printed.push(line) });
+    assert.equal(result, true);
+    assert.deepEqual(printed, ['x is [1] <undefined>']);
+    assert.equal(evaluateRule(program, ['t', 'p'], { input: fromJson({}) }).value, true, 'without a sink it prints nothing and still holds');
+  });
+});
+
+describe('built-ins: time', () => {
+  const june3 = 1496455200000000000; // 2017-06-02T19:00:00-07:00
+  it('parses RFC 3339, Go layouts and durations to nanoseconds', () => {
+    assert.equal(value('time.parse_rfc3339_ns("2017-06-02T19:00:00-07:00")'), june3);
+    assert.equal(value('time.parse_rfc3339_ns("1970-01-01T00:00:01.5Z")'), 1_500_000_000);
+    assert.equal(value('time.parse_rfc3339_ns("2017-02-30T00:00:00Z")'), undefined, 'no February 30th');
+    assert.equal(value('time.parse_ns("2006-01-02", "2021-03-04")'), 1614816000000000000);
+    assert.equal(value('time.parse_ns("Jan 2 2006 3:04PM -0700", "Jun 2 2017 7:00PM -0700")'), june3);
+    assert.deepEqual(value('[time.parse_duration_ns("1h30m"), time.parse_duration_ns("-1.5s"), time.parse_duration_ns("300ms")]'), [5.4e12, -1.5e9, 3e8]);
+    assert.equal(value('time.parse_duration_ns("1d")'), undefined);
+  });
+
+  it('gives calendar fields in UTC or a named zone, adds dates and takes differences as Go does', () => {
+    assert.deepEqual(value(`[time.date(${june3}), time.clock(${june3}), time.weekday(${june3})]`), [[2017, 6, 3], [2, 0, 0], 'Saturday']);
+    assert.deepEqual(value(`time.clock([${june3}, "America/Los_Angeles"])`), [19, 0, 0]);
+    assert.equal(value('time.add_date(0, 1, 1, 1)'), 397 * 86400e9, '1971-02-02');
+    assert.deepEqual(value(`time.diff(0, ${june3})`), [47, 5, 2, 2, 0, 0]);
+  });
+});
+
+describe('built-ins: net, crypto, encodings, semver, object.subset', () => {
+  it('answers CIDR questions for IPv4 and IPv6, and expands only small networks', () => {
+    assert.deepEqual(value('[net.cidr_contains("10.0.0.0/8", "10.1.2.3"), net.cidr_contains("10.0.0.0/8", "11.0.0.0/24"), net.cidr_contains("fd00::/8", "fd12::1")]'), [true, false, true]);
+    assert.deepEqual(value('[net.cidr_intersects("10.0.0.0/8", "10.1.0.0/16"), net.cidr_intersects("10.0.0.0/16", "10.1.0.0/16")]'), [true, false]);
+    assert.deepEqual(value('[net.cidr_is_valid("10.0.0.0/24"), net.cidr_is_valid("10.0.0.0/33"), net.cidr_is_valid("10.0.0.1")]'), [true, false, false]);
+    assert.deepEqual(value('net.cidr_expand("192.168.0.0/30")'), ['192.168.0.0', '192.168.0.1', '192.168.0.2', '192.168.0.3']);
+    assert.deepEqual(value('net.cidr_expand("::/127")'), ['::', '::1']);
+    assert.equal(value('net.cidr_expand("10.0.0.0/8")'), undefined, 'sixteen million addresses are refused');
+  });
+
+  it('hashes, encodes and decodes', () => {
+    assert.equal(value('crypto.sha256("abc")'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    assert.equal(value('crypto.md5("abc")'), '900150983cd24fb0d6963f7d28e17f72');
+    assert.equal(value('crypto.sha1("abc")'), 'a9993e364706816aba3e25717850c26c9cd0d89d');
+    assert.deepEqual(value('[base64url.encode("hi?"), base64url.encode("a"), base64url.encode_no_pad("a"), base64url.decode("aGk_")]'), ['aGk_', 'YQ==', 'YQ', 'hi?']);
+    assert.deepEqual(value('[hex.encode("hi"), hex.decode("6869")]'), ['6869', 'hi']);
+    assert.equal(value('yaml.marshal({"b": 1, "a": [true, null]})'), 'a:\n- true\n- null\nb: 1\n');
+    assert.deepEqual(value('yaml.unmarshal("a: 1\\nb: [x, y]")'), { a: 1, b: ['x', 'y'] });
+    assert.deepEqual(value('[yaml.is_valid("a: ["), yaml.is_valid("a: 1")]'), [false, true]);
+  });
+
+  it('compares semantic versions by precedence', () => {
+    assert.deepEqual(value('[semver.compare("1.0.0-alpha", "1.0.0"), semver.compare("1.10.0", "1.9.0"), semver.compare("1.0.0+build", "1.0.0")]'), [-1, 1, 0]);
+    assert.deepEqual(value('[semver.compare("1.0.0-alpha.1", "1.0.0-alpha.beta"), semver.is_valid("v1.0.0"), semver.is_valid("1.2.3-rc.1")]'), [-1, false, true]);
+  });
+
+  it('object.subset recurses into objects, matches sets by membership and arrays as a contiguous run', () => {
+    assert.equal(value('object.subset({"a": 1, "b": {"c": {1, 2}}}, {"b": {"c": {1}}})'), true);
+    assert.equal(value('object.subset({"a": 1}, {"a": 2})'), false);
+    assert.deepEqual(value('[object.subset([1, 2, 3, 4], [2, 3]), object.subset([1, 2, 3], [1, 3]), object.subset([3, 1], {1})]'), [true, false, true]);
   });
 });

@@ -310,7 +310,9 @@ describe('evaluator: limits', () => {
   });
 
   it('rejects calls of unknown functions and wrong arities when compiling', () => {
-    assert.throws(() => evaluate('package t\np { http.send({}) }', 'p'), regoError('rego_compile_error', /undefined function http.send/));
+    assert.throws(() => evaluate('package t\np { http.send({}) }', 'p'), regoError('rego_compile_error', /http.send is not available offline/));
+    assert.throws(() => evaluate('package t\np { io.jwt.decode("x") }', 'p'), regoError('rego_compile_error', /io.jwt.decode is not available offline/));
+    assert.throws(() => evaluate('package t\np { no.such_function(1) }', 'p'), regoError('rego_compile_error', /undefined function no.such_function/));
     assert.throws(() => evaluate('package t\np { startswith("a") }', 'p'), regoError('rego_compile_error', /takes 2 arguments, 1 given/));
   });
 });

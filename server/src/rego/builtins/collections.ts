@@ -36,6 +36,37 @@ function setsOf(args: Value[]): RegoSet[] {
   });
 }
 
+/**
+ * object.subset's rule, from OPA's documentation: objects recursively (every key of sub in super, its value a subset
+ * of super's), sets by membership, arrays as a contiguous run of super, a set within an array by membership; any
+ * other values must be equal.
+ */
+function isSubset(whole: Value, part: Value): boolean {
+  if (whole instanceof RegoObject && part instanceof RegoObject) {
+    return [...part.entries()].every(([key, value]) => {
+      const inWhole = whole.get(key);
+      return inWhole !== undefined && isSubset(inWhole, value);
+    });
+  }
+  if (whole instanceof RegoSet && part instanceof RegoSet) return [...part.values()].every((member) => whole.has(member));
+  if (Array.isArray(whole) && part instanceof RegoSet) return [...part.values()].every((member) => whole.some((item) => valuesEqual(item, member)));
+  if (Array.isArray(whole) && Array.isArray(part)) {
+    if (part.length === 0) return true;
+    for (let start = 0; start + part.length <= whole.length; start++) if (part.every((item, i) => valuesEqual(whole[start + i], item))) return true;
+    return false;
+  }
+  return valuesEqual(whole, part);
+}
+
+/** walk's results: [path, value] for the value itself and every value inside it, parents first. */
+function walkValue(value: Value, path: Value[], into: Value[]): Value[] {
+  into.push([path, value]);
+  if (Array.isArray(value)) value.forEach((item, index) => walkValue(item, [...path, index], into));
+  else if (value instanceof RegoObject) for (const [key, item] of value.entries()) walkValue(item, [...path, key], into);
+  else if (value instanceof RegoSet) for (const member of value.values()) walkValue(member, [...path, member], into);
+  return into;
+}
+
 export const collectionBuiltins: BuiltinTable = {
   'object.get': define(3, (args) => {
     const object = objectOperand(args, 0);
@@ -49,6 +80,14 @@ export const collectionBuiltins: BuiltinTable = {
     }
     return current;
   }),
+  'object.subset': define(2, (args) => {
+    const [whole, part] = args;
+    const compatible = (whole instanceof RegoObject && part instanceof RegoObject) || (whole instanceof RegoSet && part instanceof RegoSet) || (Array.isArray(whole) && (Array.isArray(part) || part instanceof RegoSet));
+    if (!compatible) throw new BuiltinError('object.subset: both arguments must be objects, sets or arrays, or an array and a set');
+    return isSubset(whole, part);
+  }),
+  // A relation: each [path, value] is one result of the call.
+  walk: { arity: 1, relation: true, call: (args) => walkValue(args[0], [], []) },
   'object.keys': define(1, (args) => new RegoSet(objectOperand(args, 0).keys())),
   'object.remove': define(2, (args) => {
     const removed = keysOperand(args, 1);

@@ -1,9 +1,11 @@
 import { BuiltinError } from '../errors';
 import { RegoObject, RegoSet, typeName, type Value } from '../value';
 
-/** What a built-in may read besides its operands: the clock, frozen once per evaluation as in OPA. */
+/** What a built-in may read besides its operands: the clock, frozen once per evaluation as in OPA, and print's sink. */
 export interface BuiltinContext {
   nowNanoseconds: number;
+  /** Receives print's lines; without it, print writes nothing. */
+  print?: (line: string) => void;
 }
 
 /**
@@ -12,6 +14,8 @@ export interface BuiltinContext {
  */
 export interface Builtin {
   arity: number;
+  /** A relation (walk) returns an array of results, each a separate solution of the call. */
+  relation?: boolean;
   call(args: Value[], context: BuiltinContext): Value | undefined;
 }
 
