@@ -99,13 +99,14 @@ export function writeWorkspaceSettings(settings: Record<string, unknown>): void 
   writeFileSync(workspaceFile('.vscode/settings.json').fsPath, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
+/** The aksPolicy.* settings the tests write to the workspace. */
+const SETTINGS_WRITTEN = ['initiative', 'effect', 'policies', 'exclude', 'constraintTemplatePaths'];
+
 /** Puts every aksPolicy.* setting back to its default and waits until VS Code has read that. */
 export async function resetSettings(): Promise<void> {
   writeWorkspaceSettings({});
   await waitFor(
-    () => vscode.workspace.getConfiguration('aksPolicy').inspect('initiative')?.workspaceValue === undefined
-      && vscode.workspace.getConfiguration('aksPolicy').inspect('effect')?.workspaceValue === undefined
-      && vscode.workspace.getConfiguration('aksPolicy').inspect('policies')?.workspaceValue === undefined,
+    () => SETTINGS_WRITTEN.every((key) => vscode.workspace.getConfiguration('aksPolicy').inspect(key)?.workspaceValue === undefined),
     (reset) => reset,
     'the workspace settings to be back at their defaults',
   );
