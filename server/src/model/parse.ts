@@ -33,7 +33,8 @@ export interface ParsedDocument {
 const PARSE_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false } as const;
 /** Released trees a fix or a hover asked for again are kept this many at a time, the oldest let go first. */
 const MAX_REPARSED_TREES = 32;
-const reparsed: ParsedTree[] = [];
+/** The trees parsed again on demand, oldest first. */
+const reparsed = new Set<ParsedTree>();
 
 /**
  * A document parsed by the `yaml` package. Its syntax tree is most of its memory and is needed only to place
@@ -61,14 +62,16 @@ class ParsedTree implements ParsedDocument {
   get doc(): Document.Parsed {
     if (!this.tree) {
       this.tree = parseDocument(this.text, PARSE_OPTIONS);
-      reparsed.push(this);
-      if (reparsed.length > MAX_REPARSED_TREES) reparsed.shift()?.release();
+      reparsed.add(this);
+      // The oldest other tree goes; this one was added last, so it is never the one evicted.
+      if (reparsed.size > MAX_REPARSED_TREES) reparsed.values().next().value?.release();
     }
     return this.tree;
   }
 
   release(): void {
     this.tree = undefined;
+    reparsed.delete(this);
   }
 }
 

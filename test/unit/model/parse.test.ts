@@ -124,6 +124,20 @@ describe('releaseSyntaxTree', () => {
     assert.deepEqual(parsed.value, { kind: 'Pod', spec: { hostPID: true } });
   });
 
+  it('keeps a tree parsed again while it is in use, however often it was released before', () => {
+    const parsed = parseYamlDocument('kind: Pod\nmetadata: {name: p}\n');
+    const others = Array.from({ length: 40 }, (_, index) => parseYamlDocument(`kind: Pod\nmetadata: {name: p${index}}\n`));
+    for (let round = 0; round < 100; round++) {
+      releaseSyntaxTree(parsed);
+      assert.ok(parsed.doc, `round ${round}`);
+      // Other documents asked for again push the oldest trees out, never the one just asked for.
+      const other = others[round % others.length];
+      releaseSyntaxTree(other);
+      assert.ok(other.doc);
+      assert.ok(parsed.doc?.contents, `round ${round}, after another tree was parsed again`);
+    }
+  });
+
   it('splits after a newline only, so that every document starts a line', () => {
     assert.deepEqual(splitDocuments('a: 1\r---\nb: 2\n').map((chunk) => chunk.start), [0]);
     assert.deepEqual(splitDocuments('a: 1\r\n---\r\nb: 2\n').map((chunk) => chunk.start), [0, 6]);
