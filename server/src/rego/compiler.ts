@@ -3,6 +3,7 @@ import { BUILTINS, unavailableOffline } from './builtins';
 import { RegoError, type Location } from './errors';
 import { expandBody, hoistBody, LocalVarGenerator } from './rewrite';
 import { SafetyChecker } from './safety';
+import { mapChildTerms, mapLiteralTerms } from './traverse';
 import { isWildcard, termVars } from './vars';
 
 /** All definitions of one rule (or function) of a package, after resolution and the safety check. */
@@ -182,25 +183,13 @@ class Resolver {
   }
 
   private resolveLiteral(literal: Literal, scope: Set<string>): Literal {
-    const term = (inner: Term) => this.resolveTerm(inner, scope);
-    const withs = literal.withs.map((modifier) => this.resolveWith(modifier, scope));
-    const { expr } = literal;
-    switch (expr.type) {
-      case 'unify':
-      case 'assign':
-        return { ...literal, withs, expr: { ...expr, left: term(expr.left), right: term(expr.right) } };
-      case 'term':
-        return { ...literal, withs, expr: { ...expr, term: term(expr.term) } };
-      case 'some':
-        return literal;
-      case 'someIn':
-        return { ...literal, withs, expr: { ...expr, key: expr.key && term(expr.key), value: term(expr.value), collection: term(expr.collection) } };
-      case 'every': {
-        const inner = new Set([...scope, expr.value.name, ...(expr.key ? [expr.key.name] : []), ...declaredIn(expr.body)]);
-        const body = expr.body.map((bodyLiteral) => this.resolveLiteral(bodyLiteral, inner));
-        return { ...literal, withs, expr: { ...expr, domain: term(expr.domain), body } };
-      }
-    }
+    return mapLiteralTerms(literal, (term) => this.resolveTerm(term, scope), {
+      mapWith: (modifier) => this.resolveWith(modifier, scope),
+      mapEveryBody: ({ key, value, body }) => {
+        const inner = new Set([...scope, value.name, ...(key ? [key.name] : []), ...declaredIn(body)]);
+        return body.map((bodyLiteral) => this.resolveLiteral(bodyLiteral, inner));
+      },
+    });
   }
 
   /**
@@ -249,20 +238,14 @@ class Resolver {
   resolveTerm(term: Term, scope: Set<string>): Term {
     const map = (inner: Term) => this.resolveTerm(inner, scope);
     switch (term.type) {
-      case 'scalar':
-        return term;
       case 'var':
         return this.resolveVar(term, scope) ?? term;
       case 'ref': {
+        // A head that resolves to a ref (`lib.x` with `lib` imported) is joined with it: `data.lib.x`.
         const head = map(term.head);
         const path = term.path.map(map);
         return head.type === 'ref' ? { ...term, head: head.head, path: [...head.path, ...path] } : { ...term, head, path };
       }
-      case 'array':
-      case 'set':
-        return { ...term, items: term.items.map(map) };
-      case 'object':
-        return { ...term, entries: term.entries.map(([key, value]) => [map(key), map(value)] as [Term, Term]) };
       case 'call':
         return this.resolveCall(term, scope);
       case 'arrayComprehension':
@@ -279,6 +262,8 @@ class Resolver {
           body: term.body.map((literal) => this.resolveLiteral(literal, inner)),
         };
       }
+      default:
+        return mapChildTerms(term, map);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { CallTerm, Literal, Term } from './ast';
 import { RegoError, type Location } from './errors';
+import { mapChildTerms, mapLiteralTerms } from './traverse';
 import { bodyVars, isWildcard, literalVars, termVars, type VarSet } from './vars';
 
 /**
@@ -152,41 +153,13 @@ export class SafetyChecker {
   }
 
   private reorderClosures(literal: Literal, globals: VarSet): Literal {
-    const mapTerm = (term: Term): Term => this.reorderTermClosures(term, globals);
-    const { expr } = literal;
-    const withs = literal.withs.map((modifier) => ({ ...modifier, target: mapTerm(modifier.target), value: mapTerm(modifier.value) }));
-    switch (expr.type) {
-      case 'unify':
-      case 'assign':
-        return { ...literal, withs, expr: { ...expr, left: mapTerm(expr.left), right: mapTerm(expr.right) } };
-      case 'term':
-        return { ...literal, withs, expr: { ...expr, term: mapTerm(expr.term) } };
-      case 'some':
-        return literal;
-      case 'someIn':
-        return { ...literal, withs, expr: { ...expr, key: expr.key && mapTerm(expr.key), value: mapTerm(expr.value), collection: mapTerm(expr.collection) } };
-      case 'every': {
-        const everyGlobals = union(globals, new Set(expr.key ? [expr.key.name, expr.value.name] : [expr.value.name]));
-        return { ...literal, withs, expr: { ...expr, domain: mapTerm(expr.domain), body: this.reorderBody(expr.body, everyGlobals) } };
-      }
-    }
+    return mapLiteralTerms(literal, (term) => this.reorderTermClosures(term, globals), {
+      mapEveryBody: ({ key, value, body }) => this.reorderBody(body, union(globals, new Set(key ? [key.name, value.name] : [value.name]))),
+    });
   }
 
   private reorderTermClosures(term: Term, globals: VarSet): Term {
-    const map = (inner: Term): Term => this.reorderTermClosures(inner, globals);
     switch (term.type) {
-      case 'scalar':
-      case 'var':
-        return term;
-      case 'ref':
-        return { ...term, head: map(term.head), path: term.path.map(map) };
-      case 'array':
-      case 'set':
-        return { ...term, items: term.items.map(map) };
-      case 'object':
-        return { ...term, entries: term.entries.map(([key, value]) => [map(key), map(value)] as [Term, Term]) };
-      case 'call':
-        return { ...term, args: term.args.map(map) };
       case 'arrayComprehension':
       case 'setComprehension': {
         const body = this.reorderBody(term.body, globals);
@@ -198,6 +171,8 @@ export class SafetyChecker {
         this.checkHeadSafe([term.key, term.value], body, globals, term.location);
         return { ...term, body };
       }
+      default:
+        return mapChildTerms(term, (inner) => this.reorderTermClosures(inner, globals));
     }
   }
 }

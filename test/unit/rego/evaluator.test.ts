@@ -170,6 +170,11 @@ describe('evaluator: expressions', () => {
     assert.equal(evaluate(source, 'key_free', { input: { xs: [1, 2] } }), undefined);
   });
 
+  it("reports an every's compile errors in the order written: its domain's before its body's", () => {
+    assert.throws(() => evaluate('package t\np { every x in f(1) { g(x) } }', 'p'), regoError('rego_compile_error', /undefined function f/));
+    assert.throws(() => evaluate('package t\np { every x in [y | y := z] { [w | w := v] } }', 'p'), regoError('rego_unsafe_var_error', /var y is unsafe/));
+  });
+
   it('applies set operators and compares any values in OPA order', () => {
     const source = `package t
       joined := {1, 2} | {2, 3}
