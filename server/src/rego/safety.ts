@@ -1,6 +1,6 @@
 import type { CallTerm, Literal, Term } from './ast';
 import { RegoError, type Location } from './errors';
-import { mapChildTerms, mapLiteralTerms } from './traverse';
+import { childTerms, isComprehension, mapChildTerms, mapLiteralTerms } from './traverse';
 import { bodyVars, isWildcard, literalVars, termVars, type VarSet } from './vars';
 
 /**
@@ -181,32 +181,8 @@ export class SafetyChecker {
 function closureVars(literal: Literal): VarSet {
   const inside = new Set<string>();
   const visit = (term: Term): void => {
-    switch (term.type) {
-      case 'arrayComprehension':
-      case 'setComprehension':
-      case 'objectComprehension':
-        termVars(term, {}, inside);
-        return;
-      case 'ref':
-        visit(term.head);
-        term.path.forEach(visit);
-        return;
-      case 'array':
-      case 'set':
-        term.items.forEach(visit);
-        return;
-      case 'object':
-        for (const [key, value] of term.entries) {
-          visit(key);
-          visit(value);
-        }
-        return;
-      case 'call':
-        term.args.forEach(visit);
-        return;
-      default:
-        return;
-    }
+    if (isComprehension(term)) termVars(term, {}, inside);
+    else childTerms(term).forEach(visit);
   };
   const { expr } = literal;
   if (expr.type === 'unify' || expr.type === 'assign') [expr.left, expr.right].forEach(visit);
@@ -224,29 +200,12 @@ function closureVars(literal: Literal): VarSet {
 function refOutputs(terms: readonly Term[], safe: VarSet): VarSet {
   const outputs = new Set<string>();
   const visit = (term: Term): void => {
-    switch (term.type) {
-      case 'ref':
-        if (!isHeadSafe(term.head, safe)) return;
-        for (const step of term.path) termVars(step, SAFETY_WALK, outputs);
-        visit(term.head);
-        term.path.forEach(visit);
-        return;
-      case 'array':
-      case 'set':
-        term.items.forEach(visit);
-        return;
-      case 'object':
-        for (const [key, value] of term.entries) {
-          visit(key);
-          visit(value);
-        }
-        return;
-      case 'call':
-        term.args.forEach(visit);
-        return;
-      default:
-        return;
+    if (isComprehension(term)) return;
+    if (term.type === 'ref') {
+      if (!isHeadSafe(term.head, safe)) return;
+      for (const step of term.path) termVars(step, SAFETY_WALK, outputs);
     }
+    childTerms(term).forEach(visit);
   };
   terms.forEach(visit);
   return outputs;

@@ -1,14 +1,20 @@
 import type { ArrayComprehension, EveryExpr, Literal, ObjectComprehension, SetComprehension, Term, WithModifier } from './ast';
 
 /**
- * The rebuilding walks the resolver and the safety check share. A closure (a comprehension, an `every` body) has
+ * The walks over terms the resolver and the safety check share. A closure (a comprehension, an `every` body) has
  * variables of its own, so each caller enters one itself: these walks never do.
  */
 
 export type TermMapper = (term: Term) => Term;
 
+export type Comprehension = ArrayComprehension | SetComprehension | ObjectComprehension;
+
 /** Any term but a comprehension. */
-export type OpenTerm = Exclude<Term, ArrayComprehension | SetComprehension | ObjectComprehension>;
+export type OpenTerm = Exclude<Term, Comprehension>;
+
+export function isComprehension(term: Term): term is Comprehension {
+  return term.type === 'arrayComprehension' || term.type === 'setComprehension' || term.type === 'objectComprehension';
+}
 
 export interface LiteralMapOptions {
   /** The new body of an `every`, in the caller's own scope for it; its domain goes through the term mapper. */
@@ -54,5 +60,23 @@ export function mapChildTerms(term: OpenTerm, mapTerm: TermMapper): Term {
       return { ...term, entries: term.entries.map(([key, value]) => [mapTerm(key), mapTerm(value)] as [Term, Term]) };
     case 'call':
       return { ...term, args: term.args.map(mapTerm) };
+  }
+}
+
+/** A term's direct subterms, in the order written: a ref's head and steps, items, keys and values, arguments. */
+export function childTerms(term: OpenTerm): readonly Term[] {
+  switch (term.type) {
+    case 'scalar':
+    case 'var':
+      return [];
+    case 'ref':
+      return [term.head, ...term.path];
+    case 'array':
+    case 'set':
+      return term.items;
+    case 'object':
+      return term.entries.flat();
+    case 'call':
+      return term.args;
   }
 }

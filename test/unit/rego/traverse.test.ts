@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Literal, Term, WithModifier } from '../../../server/src/rego/ast';
 import { parseModule } from '../../../server/src/rego/parser';
-import { mapChildTerms, mapLiteralTerms, type OpenTerm } from '../../../server/src/rego/traverse';
+import { childTerms, isComprehension, mapChildTerms, mapLiteralTerms, type OpenTerm } from '../../../server/src/rego/traverse';
 
 /** The literals of `p`'s body. */
 function body(source: string): Literal[] {
@@ -104,5 +104,27 @@ describe('mapChildTerms', () => {
       const term = operand(source);
       assert.equal(mapChildTerms(term, () => assert.fail('no children')), term);
     }
+  });
+});
+
+describe('childTerms', () => {
+  const operand = (source: string): Term => {
+    const [literal] = body(source);
+    assert.ok(literal.expr.type === 'term');
+    return literal.expr.term;
+  };
+
+  it('lists the direct children in the order written, the same ones mapChildTerms maps', () => {
+    for (const source of ['a[b].c', '[a, [b]]', '{a, b}', '{"k": a, b: [c]}', 'f(a, g(b))', 'x', '1']) {
+      const term = operand(source);
+      assert.ok(!isComprehension(term));
+      const { visited, mapTerm } = recordingMapper();
+      mapChildTerms(term, mapTerm);
+      assert.deepEqual(childTerms(term).map(label), visited, source);
+    }
+  });
+
+  it('tells comprehensions apart, whose terms are in a scope of their own', () => {
+    assert.deepEqual(['[x | x := 1]', '{x | x := 1}', '{x: 1 | x := 1}', '[x]', '{x}'].map((source) => isComprehension(operand(source))), [true, true, true, false, false]);
   });
 });
