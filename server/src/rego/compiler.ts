@@ -1,6 +1,7 @@
 import type { CallTerm, ElseClause, FunctionRef, Literal, Module, RefTerm, Rule, RuleKind, Term, VarTerm, WithModifier } from './ast';
 import { BUILTINS, unavailableOffline } from './builtins';
 import { RegoError, type Location } from './errors';
+import { dottedName } from './parser';
 import { expandBody, hoistBody, LocalVarGenerator } from './rewrite';
 import { SafetyChecker } from './safety';
 import { mapChildTerms, mapLiteralTerms } from './traverse';
@@ -339,18 +340,6 @@ function declaredIn(body: readonly Literal[]): Set<string> {
     }
   }
   return declared;
-}
-
-/** `count`, `time.now_ns`, `data.lib.f`: the dotted name a var or a ref of constant strings spells. */
-function dottedName(term: Term): string | undefined {
-  if (term.type === 'var') return term.name;
-  if (term.type !== 'ref' || term.head.type !== 'var') return undefined;
-  const parts = [term.head.name];
-  for (const step of term.path) {
-    if (step.type !== 'scalar' || typeof step.value !== 'string') return undefined;
-    parts.push(step.value);
-  }
-  return parts.join('.');
 }
 
 function pathToTerm(path: readonly string[], location: Location): Term {

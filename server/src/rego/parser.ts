@@ -341,7 +341,7 @@ class Parser {
         this.expectOperator(']');
         term = appendToRef(term, index);
       } else if (this.isOperator('(')) {
-        const operator = callName(term);
+        const operator = dottedName(term);
         if (operator === undefined) this.fail(token, 'only a name can be called');
         this.next();
         const call: CallTerm = { type: 'call', operator: operator as string, args: this.parseTermList(')'), location: term.location };
@@ -545,8 +545,8 @@ function appendToRef(term: Term, step: Term): RefTerm {
   return { type: 'ref', head: term, path: [step], location: term.location };
 }
 
-/** `f`, `regex.match`, `data.lib.x.f`: the dotted name of a callable term, or undefined. */
-function callName(term: Term): string | undefined {
+/** `f`, `regex.match`, `data.lib.x.f`: the dotted name a var or a ref of constant strings spells (a callable name), or undefined. */
+export function dottedName(term: Term): string | undefined {
   if (term.type === 'var') return term.name;
   if (term.type !== 'ref' || term.head.type !== 'var') return undefined;
   const parts = [term.head.name];

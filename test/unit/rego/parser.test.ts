@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Literal, Rule, Term } from '../../../server/src/rego/ast';
-import { parseModule } from '../../../server/src/rego/parser';
+import { dottedName, parseModule } from '../../../server/src/rego/parser';
 
 const parse = (source: string) => parseModule(source, 'test.rego');
 const onlyRule = (source: string): Rule => parse(`package t\n${source}`).rules[0];
@@ -164,5 +164,12 @@ describe('parseModule', () => {
     assert.throws(() => parse('p = 1'), /expected package/);
     assert.throws(() => parse('package t\ndefault p[x] = 1'), /default rules must be complete rules or functions/);
     assert.throws(() => parse(`package t\np := ${'['.repeat(100_000)}`), /rego_parse_error: the source is nested too deeply/);
+  });
+});
+
+describe('dottedName', () => {
+  it('spells a var or a ref of constant strings, and nothing else', () => {
+    const value = (source: string): Term => onlyRule(`p := ${source}`).value;
+    assert.deepEqual(['count', 'time.now_ns', 'data.lib["f"]', 'input.xs[0]', 'xs[i]', '[a][0]'].map((source) => dottedName(value(source))), ['count', 'time.now_ns', 'data.lib.f', undefined, undefined, undefined]);
   });
 });
