@@ -1,4 +1,5 @@
 import type { Expr, Literal, Term, VarTerm } from './ast';
+import { mapChildTerms } from './traverse';
 
 /**
  * Two of OPA's compiler rewrites that change what a body means, so the evaluator must make them too:
@@ -69,13 +70,6 @@ function expandTerm(term: Term, original: Literal, extras: Literal[], names: Loc
       extras.push(generated(target, call, original));
       return target;
     }
-    case 'ref':
-      return { ...term, head: inner(term.head), path: term.path.map(inner) };
-    case 'array':
-    case 'set':
-      return { ...term, items: term.items.map(inner) };
-    case 'object':
-      return { ...term, entries: term.entries.map(([key, value]) => [inner(key), inner(value)] as [Term, Term]) };
     case 'arrayComprehension':
     case 'setComprehension': {
       const support: Literal[] = [];
@@ -89,7 +83,7 @@ function expandTerm(term: Term, original: Literal, extras: Literal[], names: Loc
       return { ...term, key, value, body: expandBody([...term.body, ...support.map((literal) => ({ ...literal, withs: [] }))], names) };
     }
     default:
-      return term;
+      return mapChildTerms(term, inner);
   }
 }
 
@@ -161,9 +155,8 @@ class Hoister {
       }
       case 'array':
       case 'set':
-        return { ...term, items: term.items.map((item) => this.moved(item)) };
       case 'object':
-        return { ...term, entries: term.entries.map(([key, value]) => [this.moved(key), this.moved(value)] as [Term, Term]) };
+        return mapChildTerms(term, (child) => this.moved(child));
       case 'arrayComprehension':
       case 'setComprehension':
       case 'objectComprehension':

@@ -1,8 +1,8 @@
 import type { ArrayComprehension, EveryExpr, Literal, ObjectComprehension, SetComprehension, Term, WithModifier } from './ast';
 
 /**
- * The walks over terms the resolver and the safety check share. A closure (a comprehension, an `every` body) has
- * variables of its own, so each caller enters one itself: these walks never do.
+ * The walks over terms the compiler's passes (resolution, rewrites, safety) share. A closure (a comprehension, an
+ * `every` body) has variables of its own, so each caller enters one itself: these walks never do.
  */
 
 export type TermMapper = (term: Term) => Term;
