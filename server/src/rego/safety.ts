@@ -1,4 +1,4 @@
-import type { CallTerm, Literal, Term } from './ast';
+import type { ArrayTerm, CallTerm, Literal, ObjectTerm, Term } from './ast';
 import { RegoError, type Location } from './errors';
 import { childTerms, isComprehension, mapChildTerms, mapLiteralTerms } from './traverse';
 import { bodyVars, isWildcard, literalVars, termVars, type VarSet } from './vars';
@@ -259,55 +259,43 @@ class Unifier {
         this.bindOther(b);
         return;
       case 'array':
-        switch (b.type) {
-          case 'var':
-            this.unifyAll(b.name, a);
-            return;
-          case 'arrayComprehension':
-          case 'setComprehension':
-          case 'objectComprehension':
-            this.markAllSafe(a);
-            return;
-          case 'ref':
-            if (isHeadSafe(b.head, this.boundNow())) this.markAllSafe(a);
-            return;
-          case 'call':
-            if (this.allSafe(b)) this.markAllSafe(a);
-            return;
-          case 'array':
-            if (a.items.length === b.items.length) a.items.forEach((item, i) => this.unify(item, b.items[i]));
-            return;
-          default:
-            return;
-        }
       case 'object':
-        switch (b.type) {
-          case 'var':
-            this.unifyAll(b.name, a);
-            return;
-          case 'arrayComprehension':
-          case 'setComprehension':
-          case 'objectComprehension':
-            this.markAllSafe(a);
-            return;
-          case 'ref':
-            if (isHeadSafe(b.head, this.boundNow())) this.markAllSafe(a);
-            return;
-          case 'call':
-            if (this.allSafe(b)) this.markAllSafe(a);
-            return;
-          case 'object':
-            if (a.entries.length !== b.entries.length) return;
-            for (const [key, value] of a.entries) {
-              const match = b.entries.find(([otherKey]) => sameScalar(key, otherKey));
-              if (match) this.unify(value, match[1]);
-            }
-            return;
-          default:
-            return;
-        }
+        this.unifyPattern(a, b);
+        return;
       default:
         if (b.type === 'var') this.markSafe(b.name);
+        return;
+    }
+  }
+
+  /** An array or object pattern against the other side: a pattern of its kind is unified part by part. */
+  private unifyPattern(pattern: ArrayTerm | ObjectTerm, other: Term): void {
+    switch (other.type) {
+      case 'var':
+        this.unifyAll(other.name, pattern);
+        return;
+      case 'arrayComprehension':
+      case 'setComprehension':
+      case 'objectComprehension':
+        this.markAllSafe(pattern);
+        return;
+      case 'ref':
+        if (isHeadSafe(other.head, this.boundNow())) this.markAllSafe(pattern);
+        return;
+      case 'call':
+        if (this.allSafe(other)) this.markAllSafe(pattern);
+        return;
+      case 'array':
+        if (pattern.type === 'array' && pattern.items.length === other.items.length) pattern.items.forEach((item, i) => this.unify(item, other.items[i]));
+        return;
+      case 'object':
+        if (pattern.type !== 'object' || pattern.entries.length !== other.entries.length) return;
+        for (const [key, value] of pattern.entries) {
+          const match = other.entries.find(([otherKey]) => sameScalar(key, otherKey));
+          if (match) this.unify(value, match[1]);
+        }
+        return;
+      default:
         return;
     }
   }
