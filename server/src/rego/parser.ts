@@ -394,14 +394,17 @@ class Parser {
         return { type: 'array', items: [], location };
       }
       const first = this.parseLevel(0, true);
-      if (this.isOperator('|')) {
-        this.next();
-        const body = this.parseQuery(']');
-        this.expectOperator(']');
-        return { type: 'arrayComprehension', term: first, body, location };
-      }
+      if (this.isOperator('|')) return { type: 'arrayComprehension', term: first, body: this.parseComprehensionBody(']'), location };
       return { type: 'array', items: this.parseRestOfList(first, ']'), location };
     });
+  }
+
+  /** A comprehension's `| body` and its closing bracket. */
+  private parseComprehensionBody(closer: ']' | '}'): Literal[] {
+    this.expectOperator('|');
+    const body = this.parseQuery(closer);
+    this.expectOperator(closer);
+    return body;
   }
 
   /** `{}` (an empty object), `{k: v, …}`, `{a, …}`, and the three comprehensions' `{… | body}`. */
@@ -415,12 +418,7 @@ class Parser {
       if (this.isOperator(':')) {
         this.next();
         const firstValue = this.parseLevel(0, true);
-        if (this.isOperator('|')) {
-          this.next();
-          const body = this.parseQuery('}');
-          this.expectOperator('}');
-          return { type: 'objectComprehension', key: first, value: firstValue, body, location };
-        }
+        if (this.isOperator('|')) return { type: 'objectComprehension', key: first, value: firstValue, body: this.parseComprehensionBody('}'), location };
         const entries: [Term, Term][] = [[first, firstValue]];
         while (this.isOperator(',')) {
           this.next();
@@ -432,12 +430,7 @@ class Parser {
         this.expectOperator('}');
         return { type: 'object', entries, location };
       }
-      if (this.isOperator('|')) {
-        this.next();
-        const body = this.parseQuery('}');
-        this.expectOperator('}');
-        return { type: 'setComprehension', term: first, body, location };
-      }
+      if (this.isOperator('|')) return { type: 'setComprehension', term: first, body: this.parseComprehensionBody('}'), location };
       return { type: 'set', items: this.parseRestOfList(first, '}'), location };
     });
   }
