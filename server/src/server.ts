@@ -1,7 +1,9 @@
 import {
   CodeActionKind,
   createConnection,
+  DiagnosticRefreshRequest,
   DiagnosticSeverity,
+  DocumentDiagnosticReportKind,
   DidChangeConfigurationNotification,
   MarkupKind,
   ProposedFeatures,
@@ -19,7 +21,7 @@ import { catalogWithCustomDefinitions } from './custom/loader';
 import type { FileProblem } from './custom/problems';
 import { reportOf, suitesOfTemplate, testableTemplateOf, testTemplate } from './custom/templateTests';
 import { fixAll, quickFixes, type CodeActionContext } from './engine/codeActions';
-import { liveDiagnostics, toDiagnostics } from './engine/diagnostics';
+import { liveDiagnostics, sameDiagnostics, toDiagnostics } from './engine/diagnostics';
 import { explainAt } from './engine/hover';
 import type { ResolvedPolicy } from './engine/types';
 import { globToRegExp, isExcludedFile } from './model/exclude';
@@ -69,6 +71,11 @@ interface OpenFile {
 }
 
 let pullConfiguration = false;
+/**
+ * The client pulls diagnostics (LSP 3.17 textDocument/diagnostic, as VS Code does) and can be asked to pull again:
+ * an open file's report then says `unchanged` when its diagnostics are, instead of resending all of them per keystroke.
+ */
+let pullDiagnostics = false;
 /** Restricted mode: custom definitions and initiatives from the workspace are not loaded. */
 let workspaceTrusted = true;
 let pushedSettings: unknown;
@@ -96,6 +103,7 @@ connection.onInitialize((params): InitializeResult => {
   workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
   if (!workspaceTrusted) connection.console.info('AKS Policy: the workspace is not trusted: its custom policies and initiatives are not loaded; the built-ins work.');
   pullConfiguration = params.capabilities.workspace?.configuration === true;
+  pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined && params.capabilities.workspace?.diagnostics?.refreshSupport === true;
   workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri);
   if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
   connection.console.info(`AKS Policy server started; ${catalog.initiatives.length} initiatives loaded.`);
@@ -104,6 +112,7 @@ connection.onInitialize((params): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FixAllKind] },
       hoverProvider: true,
+      ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'aksPolicy', interFileDependencies: false, workspaceDiagnostics: false } } : {}),
     },
     serverInfo: { name: 'AKS Policy Live' },
   };
@@ -180,6 +189,11 @@ const publishedVerdicts = new Map<string, { version?: number; diagnostics: Diagn
 function sendMerged(uri: string, verdict: { version?: number; diagnostics: Diagnostic[] }): void {
   if (verdict.diagnostics.length === 0 && verdict.version === undefined) publishedVerdicts.delete(uri);
   else publishedVerdicts.set(uri, verdict);
+  // An open file's extra diagnostics reach a pulling client with its next report.
+  if (pullDiagnostics && files.has(uri)) {
+    refreshPulledDiagnostics();
+    return;
+  }
   const diagnostics = [...verdict.diagnostics, ...(policyFileDiagnostics.get(uri) ?? []), ...(suiteDiagnostics.get(uri) ?? [])];
   void connection.sendDiagnostics(verdict.version === undefined ? { uri, diagnostics } : { uri, version: verdict.version, diagnostics });
 }
@@ -248,8 +262,12 @@ function reportProblems(problems: readonly string[]): void {
 
 const scheduled = new Set<string>();
 
-/** Coalesces bursts of changes: a file is evaluated once for its newest version. */
+/** Coalesces bursts of changes: a file is evaluated once for its newest version (a pulling client is asked to pull instead). */
 function schedule(uri: string): void {
+  if (pullDiagnostics) {
+    refreshPulledDiagnostics();
+    return;
+  }
   if (scheduled.has(uri)) return;
   scheduled.add(uri);
   setImmediate(() => {
@@ -258,45 +276,77 @@ function schedule(uri: string): void {
   });
 }
 
-/**
- * Evaluates the documents an edit left pending, in slices; a newer version arriving in between abandons
- * this run (the newer one's run publishes), so diagnostics of an old version never follow a newer one.
- */
+/** Evaluates the file's current version and publishes it (push mode). */
 async function validate(uri: string): Promise<void> {
+  const report = await diagnose(uri);
+  if (report) sendMerged(uri, report);
+}
+
+/**
+ * The verdict diagnostics of the open file's current version. The documents an edit left pending are evaluated in
+ * slices; a newer version arriving in between abandons this run (undefined: the newer one's run reports), so
+ * diagnostics of an old version never follow a newer one's.
+ */
+async function diagnose(uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> {
   const file = files.get(uri);
-  if (!file) return;
+  if (!file) return undefined;
   const version = file.version;
   const config = await settingsFor(uri);
-  if (files.get(uri) !== file || file.version !== version) return;
-  if (isExcludedFile(uri, config.settings.exclude, workspaceFolders)) {
-    publish(uri, version, []);
-    return;
-  }
+  if (files.get(uri) !== file || file.version !== version) return undefined;
+  if (isExcludedFile(uri, config.settings.exclude, workspaceFolders)) return { version, diagnostics: [] };
   const limit = config.settings.maxFileSize * 1024 * 1024;
   if (file.live.length > limit) {
     const message = `AKS Policy: this file is larger than ${config.settings.maxFileSize} MB (aksPolicy.maxFileSize), so it is not checked.`;
-    publish(uri, version, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: DiagnosticSource, message }]);
-    return;
+    return { version, diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: DiagnosticSource, message }] };
   }
   const options = evaluationOptions(config.settings);
   for (;;) {
     const deadline = performance.now() + SLICE_MS;
     if (file.live.evaluatePending(config.policy, options, () => performance.now() > deadline)) break;
     await new Promise((resolve) => setImmediate(resolve));
-    if (files.get(uri) !== file || file.version !== version) return;
+    if (files.get(uri) !== file || file.version !== version) return undefined;
   }
   file.evaluatedWith = config;
   file.evaluatedVersion = version;
-  publish(uri, version, liveDiagnostics(file.live.liveChunks()));
+  return { version, diagnostics: liveDiagnostics(file.live.liveChunks()) };
 }
 
-function publish(uri: string, version: number, diagnostics: Diagnostic[]): void {
-  sendMerged(uri, { version, diagnostics });
+let refreshRequested = false;
+
+/** Asks a pulling client to pull the open files again (settings, policies or extra diagnostics changed); once per burst. */
+function refreshPulledDiagnostics(): void {
+  if (refreshRequested) return;
+  refreshRequested = true;
+  setImmediate(() => {
+    refreshRequested = false;
+    // Sent as a plain request: its answer (or a client's refusal) needs no handling beyond not crashing.
+    connection.sendRequest(DiagnosticRefreshRequest.type).catch(() => undefined);
+  });
 }
 
+/** The last full report per open file: a pull whose diagnostics are the same objects again is answered `unchanged`. */
+const pulledReports = new Map<string, { resultId: string; items: Diagnostic[] }>();
+let reportCount = 0;
+
+connection.languages.diagnostics.on(async ({ textDocument: { uri }, previousResultId }) => {
+  let report = await diagnose(uri);
+  // Typing went on while this version was evaluated: the newest version is the one to report.
+  while (!report && files.has(uri)) report = await diagnose(uri);
+  if (!report) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  const items = [...report.diagnostics, ...(policyFileDiagnostics.get(uri) ?? []), ...(suiteDiagnostics.get(uri) ?? [])];
+  const last = pulledReports.get(uri);
+  if (last && last.resultId === previousResultId && sameDiagnostics(last.items, items)) {
+    return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
+  }
+  const resultId = String(++reportCount);
+  pulledReports.set(uri, { resultId, items });
+  return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
+});
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
   files.set(textDocument.uri, { uri: textDocument.uri, version: textDocument.version, live: new LiveDocument(textDocument.text) });
+  // A pulling client shows pulled and pushed diagnostics side by side: what the workspace check pushed for this file goes.
+  if (pullDiagnostics) void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   schedule(textDocument.uri);
 });
 
@@ -312,6 +362,7 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
 connection.onDidCloseTextDocument(({ textDocument }) => {
   files.delete(textDocument.uri);
   settingsCache.delete(textDocument.uri);
+  pulledReports.delete(textDocument.uri);
   sendMerged(textDocument.uri, { diagnostics: [] });
   // A file the workspace check covers goes back to its verdict from disk.
   recheckWorkspaceSoon();
@@ -403,7 +454,7 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
 async function evaluatedFile(uri: string): Promise<(OpenFile & { evaluatedWith: DocumentSettings }) | undefined> {
   const file = files.get(uri);
   if (!file) return undefined;
-  if (file.evaluatedVersion !== file.version) await validate(uri);
+  if (file.evaluatedVersion !== file.version) await diagnose(uri);
   const config = file.evaluatedWith;
   return config && file.evaluatedVersion === file.version ? { ...file, evaluatedWith: config } : undefined;
 }

@@ -31,6 +31,15 @@ export interface LspClientOptions {
   initializationOptions?: unknown;
   /** Default bound of a request and of a diagnostics wait. */
   timeoutMs?: number;
+  /** Announce pull diagnostics (textDocument/diagnostic with refresh support), as VS Code does. Default false: the server pushes. */
+  pullDiagnostics?: boolean;
+}
+
+/** A pulled report with the items it stands for (an `unchanged` report stands for the previous full one's). */
+export interface PulledDiagnostics {
+  kind: 'full' | 'unchanged';
+  resultId?: string;
+  items: Diagnostic[];
 }
 
 interface JsonRpcMessage {
@@ -96,6 +105,11 @@ export class LspClient {
   private readonly texts = new Map<string, string>();
   /** Bytes received and not yet dispatched, and how many must be there before the next message is whole. */
   private received: Buffer[] = [];
+  /** The last pulled report per document, for `previousResultId` and `unchanged` reports. */
+  private readonly pulled = new Map<string, { resultId?: string; items: Diagnostic[] }>();
+  private readonly pullsDiagnostics: boolean;
+  /** How many times the server asked to pull again (workspace/diagnostic/refresh). */
+  refreshRequests = 0;
   private receivedBytes = 0;
   private awaitedBytes: number | undefined;
   private nextId = 1;
@@ -105,6 +119,7 @@ export class LspClient {
 
   private constructor(options: LspClientOptions) {
     this.settings = options.settings ?? {};
+    this.pullsDiagnostics = options.pullDiagnostics ?? false;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const serverPath = options.serverPath ?? DEFAULT_SERVER_PATH;
     this.child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -140,8 +155,9 @@ export class LspClient {
         workspaceFolders: folders.map((uri) => ({ uri, name: uri.split('/').pop() ?? uri })),
         initializationOptions: options.initializationOptions,
         capabilities: {
-          workspace: { configuration: pull, didChangeConfiguration: { dynamicRegistration: true } },
+          workspace: { configuration: pull, didChangeConfiguration: { dynamicRegistration: true }, ...(options.pullDiagnostics ? { diagnostics: { refreshSupport: true } } : {}) },
           textDocument: {
+            ...(options.pullDiagnostics ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
             synchronization: { dynamicRegistration: false },
             publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
             codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, isPreferredSupport: true },
@@ -170,6 +186,27 @@ export class LspClient {
     return this.publishes.length;
   }
 
+  /** The diagnostics of `uri` at `version`: its publish, or with pull diagnostics what a pull right now reports. */
+  async diagnosticsOf(uri: string, options: WaitOptions & { version: number }): Promise<PublishDiagnosticsParams> {
+    if (!this.pullsDiagnostics) return this.waitForDiagnostics(uri, options);
+    return { uri, version: options.version, diagnostics: (await this.pullDiagnostics(uri)).items };
+  }
+
+  /**
+   * Pulls the diagnostics of `uri` as VS Code does after a change: with the result id of the last report, so that
+   * the server may answer `unchanged`.
+   */
+  async pullDiagnostics(uri: string): Promise<PulledDiagnostics> {
+    const previous = this.pulled.get(uri);
+    const report = await this.request<{ kind: 'full' | 'unchanged'; resultId?: string; items?: Diagnostic[] }>('textDocument/diagnostic', {
+      textDocument: { uri },
+      ...(previous?.resultId ? { previousResultId: previous.resultId } : {}),
+    });
+    const items = report.kind === 'full' ? (report.items ?? []) : (previous?.items ?? []);
+    this.pulled.set(uri, { resultId: report.resultId, items });
+    return { kind: report.kind, resultId: report.resultId, items };
+  }
+
   request<Result>(method: string, params?: unknown, timeoutMs = this.timeoutMs): Promise<Result> {
     if (this.exitError) return Promise.reject(this.exitError);
     const id = this.nextId++;
@@ -195,7 +232,7 @@ export class LspClient {
     this.versions.set(uri, version);
     this.texts.set(uri, text);
     this.notify('textDocument/didOpen', { textDocument: { uri, languageId: options.languageId ?? 'yaml', version, text } });
-    return this.waitForDiagnostics(uri, { version, since, timeoutMs: options.timeoutMs });
+    return this.diagnosticsOf(uri, { version, since, timeoutMs: options.timeoutMs });
   }
 
   /**
@@ -220,14 +257,14 @@ export class LspClient {
     // Applied last-to-first, each edit's range still refers to the text the server holds.
     const ordered = [...edits].sort((a, b) => comparePositions(b.range.start, a.range.start) || comparePositions(b.range.end, a.range.end));
     const version = this.change(uri, ordered.map((edit) => ({ range: edit.range, text: edit.newText })));
-    return this.waitForDiagnostics(uri, { version, since, timeoutMs });
+    return this.diagnosticsOf(uri, { version, since, timeoutMs });
   }
 
   /** Replaces the whole text (a full-document change) and waits for that version's publish. */
   replaceText(uri: string, text: string, timeoutMs?: number): Promise<PublishDiagnosticsParams> {
     const since = this.mark();
     const version = this.change(uri, [{ text }]);
-    return this.waitForDiagnostics(uri, { version, since, timeoutMs });
+    return this.diagnosticsOf(uri, { version, since, timeoutMs });
   }
 
   close(uri: string): void {
@@ -411,6 +448,8 @@ export class LspClient {
         this.configurationScopes.push(item.scopeUri);
         return this.configurationFor(item.section);
       });
+    } else if (method === 'workspace/diagnostic/refresh') {
+      this.refreshRequests++;
     } else if (method === 'window/showMessageRequest') {
       this.shownMessages.push({ method: 'window/showMessageRequest', ...(params as ShowMessageParams) });
     }

@@ -77,3 +77,27 @@ export function liveDiagnostics(chunks: readonly LiveChunk[]): Diagnostic[] {
 function shiftRange(range: Diagnostic['range'], lines: number): Diagnostic['range'] {
   return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
 }
+
+/**
+ * Whether two lists hold the same diagnostics in the same order. Documents an edit did not touch keep their
+ * diagnostic objects, so most pairs are the same object; the others (the edited document's) are compared field by
+ * field, and the first difference ends the comparison.
+ */
+export function sameDiagnostics(before: readonly Diagnostic[], after: readonly Diagnostic[]): boolean {
+  return before.length === after.length && before.every((diagnostic, index) => diagnostic === after[index] || sameDiagnostic(diagnostic, after[index]));
+}
+
+/** The fields the server's diagnostics carry. */
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  return (
+    a.message === b.message &&
+    a.severity === b.severity &&
+    a.code === b.code &&
+    a.source === b.source &&
+    a.codeDescription?.href === b.codeDescription?.href &&
+    a.range.start.line === b.range.start.line &&
+    a.range.start.character === b.range.start.character &&
+    a.range.end.line === b.range.end.line &&
+    a.range.end.character === b.range.end.character
+  );
+}
