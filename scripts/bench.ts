@@ -25,13 +25,13 @@ import { seededRandom } from '../test/fuzz/manifests';
 import { applyContentChanges, isCodeAction, LspClient, REPOSITORY_ROOT } from '../test/protocol/lspClient';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,100,1000,5000').split(',').map(Number);
-const OUR_EDITS = 25;
+const OUR_EDITS = 40;
 const CODE_ACTION_REQUESTS = 10;
 /** yaml-language-server takes seconds per edit on large files: it gets at least this many edits, and more while its budget lasts. */
 const THEIR_MIN_EDITS = 5;
 const THEIR_MAX_EDITS = 20;
 const THEIR_EDIT_BUDGET_MS = 20_000;
-const ACTIVATION_RUNS = 7;
+const ACTIVATION_RUNS = 11;
 const SEED = 0x5eed_a15;
 /** Parsed as the server parses (model/parse.ts): YAML 1.1 scalars, merge keys, duplicate keys refused. */
 const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false } as const;
@@ -154,12 +154,18 @@ interface BenchedServer {
   shutdown(): Promise<void>;
 }
 
-/** dist/server.js through the protocol tests' client: each change waits for the publish of its own version. */
+/**
+ * dist/server.js through the protocol tests' client. Pulling, as VS Code does, each change is followed by a
+ * textDocument/diagnostic request (with the last result id); pushed, each change waits for the publish of its version.
+ */
 class OurServer implements BenchedServer {
-  private constructor(readonly client: LspClient) {}
+  private constructor(
+    readonly client: LspClient,
+    readonly pulls: boolean,
+  ) {}
 
-  static async start(): Promise<OurServer> {
-    return new OurServer(await LspClient.start({ settings: OUR_SETTINGS, timeoutMs: WAIT_MS }));
+  static async start(pulls: boolean): Promise<OurServer> {
+    return new OurServer(await LspClient.start({ settings: OUR_SETTINGS, timeoutMs: WAIT_MS, pullDiagnostics: pulls }), pulls);
   }
 
   get pid(): number | undefined {
@@ -173,7 +179,7 @@ class OurServer implements BenchedServer {
   async change(uri: string, change: TextDocumentContentChangeEvent): Promise<Diagnostic[]> {
     const since = this.client.mark();
     const version = this.client.change(uri, [change]);
-    return (await this.client.waitForDiagnostics(uri, { version, since })).diagnostics;
+    return (await this.client.diagnosticsOf(uri, { version, since })).diagnostics;
   }
 
   textOf(uri: string): string {
@@ -312,6 +318,8 @@ interface ServerFigures {
 }
 
 interface OurExtras {
+  /** Line breaks typed in the middle document (every later finding moves): the worst case of a keystroke. */
+  lineBreakTimes: number[];
   /** Documents the server reported on: matches the generator's count when its clean documents are clean. */
   withFindings: number;
   /** A code action request without `only`, as VS Code sends for the light bulb. */
@@ -327,6 +335,7 @@ interface SizeResult {
   bytes: number;
   withViolations: number;
   ours: ServerFigures & OurExtras;
+  oursPushed: ServerFigures;
   theirs: ServerFigures | undefined;
   theirError?: string;
   parseFileMs: number;
@@ -392,6 +401,12 @@ function typedCharacter(server: BenchedServer, uri: string, line: number, edit: 
   return { range: { start: { line, character: column }, end: { line, character: column } }, text: String.fromCharCode(97 + (edit % 26)) };
 }
 
+/** A line break typed at the end of the comment line in the middle document: every finding below it moves down a line. */
+function typedLineBreak(server: BenchedServer, uri: string, line: number): TextDocumentContentChangeEvent {
+  const column = server.textOf(uri).split('\n', line + 1)[line].length;
+  return { range: { start: { line, character: column }, end: { line, character: column } }, text: '\n' };
+}
+
 /** Opens the manifest and types into it, each edit waiting for its diagnostics; stops at `maxEdits`, or at `budgetMs` once `minEdits` are done. */
 async function measureServer(server: BenchedServer, manifest: Manifest, uri: string, limits: { minEdits: number; maxEdits: number; budgetMs: number }): Promise<ServerFigures & { last: Diagnostic[] }> {
   const openStarted = performance.now();
@@ -409,8 +424,31 @@ async function measureServer(server: BenchedServer, manifest: Manifest, uri: str
   return { openMs, diagnostics: opened.length, editTimes, peakRssMb: peakRssMb(server.pid), last };
 }
 
+/** Line breaks typed at the edit line, each waiting for its diagnostics: the worst case of a keystroke, every later finding moves. */
+async function measureLineBreaks(server: BenchedServer, manifest: Manifest, uri: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let edit = 0; edit < OUR_EDITS; edit++) {
+    const change = typedLineBreak(server, uri, manifest.editLine);
+    const started = performance.now();
+    await server.change(uri, change);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** Our server as a pushing client (any editor without pull diagnostics) drives it: open and typed characters. */
+async function measureOursPushed(manifest: Manifest, uri: string): Promise<ServerFigures> {
+  const server = await OurServer.start(false);
+  try {
+    return await measureServer(server, manifest, uri, { minEdits: OUR_EDITS, maxEdits: OUR_EDITS, budgetMs: 0 });
+  } finally {
+    await server.shutdown();
+  }
+}
+
+/** Our server as VS Code drives it (pull diagnostics): open, typed characters, code actions, then line breaks. */
 async function measureOurs(manifest: Manifest, uri: string): Promise<ServerFigures & OurExtras> {
-  const server = await OurServer.start();
+  const server = await OurServer.start(true);
   try {
     const figures = await measureServer(server, manifest, uri, { minEdits: OUR_EDITS, maxEdits: OUR_EDITS, budgetMs: 0 });
     // At the finding closest to the edits: the light bulb as VS Code asks for it (no `only`), and quick fixes alone.
@@ -430,8 +468,10 @@ async function measureOurs(manifest: Manifest, uri: string): Promise<ServerFigur
       await server.client.codeActions(uri, target.range, [target], ['quickfix']);
       quickFixTimes.push(performance.now() - started);
     }
+    const lineBreakTimes = await measureLineBreaks(server, manifest, uri);
     return {
       ...figures,
+      lineBreakTimes,
       peakRssMb: peakRssMb(server.pid),
       withFindings: documentsWithFindings(manifest.text, figures.last),
       lightBulbMedianMs: median(lightBulbTimes),
@@ -455,8 +495,10 @@ async function measureTheirs(manifest: Manifest, uri: string): Promise<ServerFig
 async function measureSize(size: number, withTheirs: boolean): Promise<SizeResult> {
   const manifest = generateManifest(size, SEED + size);
   const uri = `file:///bench/generated-${size}.yaml`;
-  process.stderr.write(`bench: ${size} documents, AKS Policy Live…\n`);
+  process.stderr.write(`bench: ${size} documents, AKS Policy Live (pull, as VS Code)…\n`);
   const ours = await measureOurs(manifest, uri);
+  process.stderr.write(`bench: ${size} documents, AKS Policy Live (push)…\n`);
+  const oursPushed = await measureOursPushed(manifest, uri);
   let theirs: ServerFigures | undefined;
   let theirError: string | undefined;
   if (withTheirs) {
@@ -473,7 +515,7 @@ async function measureSize(size: number, withTheirs: boolean): Promise<SizeResul
     const column = editedText.split('\n', manifest.editLine + 1)[manifest.editLine].length;
     editedText = applyContentChanges(editedText, [{ range: { start: { line: manifest.editLine, character: column }, end: { line: manifest.editLine, character: column } }, text: 'a' }]);
   }
-  const parseFileMs = timeMedian(size >= 5000 ? 1 : 3, () => parseAllDocuments(editedText, YAML_OPTIONS));
+  const parseFileMs = timeMedian(3, () => parseAllDocuments(editedText, YAML_OPTIONS));
   const editedDocument = documentAround(editedText, manifest.editLine);
   const parseDocumentMs = timeMedian(50, () => parseDocument(editedDocument, YAML_OPTIONS));
   return {
@@ -482,6 +524,7 @@ async function measureSize(size: number, withTheirs: boolean): Promise<SizeResul
     bytes: Buffer.byteLength(manifest.text),
     withViolations: manifest.withViolations,
     ours,
+    oursPushed,
     theirs,
     theirError,
     parseFileMs,
@@ -599,6 +642,20 @@ function detailTable(results: readonly SizeResult[]): string {
   return markdownTable(header, rows);
 }
 
+/** Our server per client kind: pulling (VS Code) or pushing (other editors), and per kind of keystroke. */
+function clientTable(results: readonly SizeResult[]): string {
+  const header = [
+    'documents',
+    'pull (VS Code): typed character, median / p95',
+    'pull: line break (every later finding moves), median / p95',
+    'push: typed character, median / p95',
+    'push: open → diagnostics',
+  ];
+  const spread = (times: readonly number[]) => `${formatMs(median(times))} / ${formatMs(percentile(times, 0.95))}`;
+  const rows = results.map((r) => [r.documents.toLocaleString('en'), spread(r.ours.editTimes), spread(r.ours.lineBreakTimes), spread(r.oursPushed.editTimes), formatMs(r.oursPushed.openMs)]);
+  return markdownTable(header, rows);
+}
+
 interface Target {
   what: string;
   limit: string;
@@ -612,8 +669,10 @@ function targets(results: readonly SizeResult[], activation: ReturnType<typeof m
   const list: Target[] = [];
   const add = (what: string, limit: string, measured: number | undefined, bound: number, format: (value: number) => string) =>
     list.push({ what, limit, measured, met: measured === undefined ? undefined : measured <= bound, format });
-  add('edit → diagnostics p95, 1,000 documents', '≤ 15 ms', at(1000) && percentile(at(1000)!.ours.editTimes, 0.95), 15, formatMs);
-  add('edit → diagnostics p95, 5,000 documents', '≤ 30 ms', at(5000) && percentile(at(5000)!.ours.editTimes, 0.95), 30, formatMs);
+  add('edit → diagnostics p95, 1,000 documents (pull, as VS Code)', '≤ 15 ms', at(1000) && percentile(at(1000)!.ours.editTimes, 0.95), 15, formatMs);
+  add('edit → diagnostics p95, 5,000 documents (pull, as VS Code)', '≤ 30 ms', at(5000) && percentile(at(5000)!.ours.editTimes, 0.95), 30, formatMs);
+  add('edit → diagnostics p95, 1,000 documents (push clients)', '≤ 15 ms', at(1000) && percentile(at(1000)!.oursPushed.editTimes, 0.95), 15, formatMs);
+  add('edit → diagnostics p95, 5,000 documents (push clients)', '≤ 30 ms', at(5000) && percentile(at(5000)!.oursPushed.editTimes, 0.95), 30, formatMs);
   add('open of 5,000 documents ÷ whole-file parse floor', '≤ 1.3', at(5000) && at(5000)!.ours.openMs / at(5000)!.parseFileMs, 1.3, (value) => value.toFixed(2));
   add('peak RSS, 5,000 documents', '≤ 400 MB', at(5000)?.ours.peakRssMb, 400, formatMb);
   add('activation (module load)', '≤ 50 ms', 'medianMs' in activation ? activation.medianMs : undefined, 50, formatMs);
@@ -638,11 +697,14 @@ async function main(): Promise<void> {
   console.log('');
   console.log(detailTable(results));
   console.log('');
+  console.log(clientTable(results));
+  console.log('');
   console.log(`Activation (module load): ${'medianMs' in activation ? `${formatMs(activation.medianMs)}, the median of ${activation.runs} fresh processes loading dist/extension.js with a stand-in \`vscode\` module` : `not measured (${activation.error})`}.\n`);
   console.log(targets(results, activation));
   console.log(
     `\nEdits: single characters typed into a comment of the middle document, each waiting for the diagnostics that follow it ` +
-      `(ours: ${OUR_EDITS} edits, the publish of that version; yaml-language-server: ${THEIR_MIN_EDITS}–${THEIR_MAX_EDITS} edits within a ${THEIR_EDIT_BUDGET_MS / 1000} s budget, ` +
+      `(ours: ${OUR_EDITS} edits; pulling as VS Code does, the textDocument/diagnostic report that follows each change, in the first table; pushed, the publish of that version; ` +
+      `then ${OUR_EDITS} line breaks at the same place, after which every later finding has moved and the whole report is sent again; yaml-language-server: ${THEIR_MIN_EDITS}–${THEIR_MAX_EDITS} edits within a ${THEIR_EDIT_BUDGET_MS / 1000} s budget, ` +
       `the next publish, which it sends 200 ms after the last change by design). yaml-language-server runs with \`yaml.validate: true\` and ` +
       `\`yaml.schemas: {kubernetes: "*.yaml"}\`, but offline it cannot download its Kubernetes schema: each validation reports "Unable to load schema" ` +
       `and checks YAML syntax only, so it does less work here than for its users. Parse floor: the \`yaml\` package alone, with the server's options. ` +
