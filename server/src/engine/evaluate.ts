@@ -144,8 +144,10 @@ export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy,
         notices.push(notice);
       }
       let reviewWithInventory: Review | undefined;
+      // Gatekeeper's own objects (ConstraintTemplates, constraints, mutators, gator suites) are the policy, not what it judges.
+      const target = GATEKEEPER_API_GROUP.test(admission.review.kind.group) ? undefined : targetOf(admission.review);
       for (const constraint of policy.constraints) {
-        if (constraint.effect === 'disabled' || !appliesTo(constraint, admission)) continue;
+        if (constraint.effect === 'disabled' || !target || !matchesConstraint(constraint.match, target)) continue;
         let review = admission.review;
         if (constraint.template.usesInventory) {
           reviewWithInventory ??= { ...review, inventory: inventoryFor(inventory, parsed, resource) };
@@ -178,12 +180,7 @@ export function evaluateDocument(parsed: ParsedDocument, policy: ResolvedPolicy,
   return readInventory ? { findings, notices, inventory } : { findings, notices };
 }
 
-/** Gatekeeper's own objects (ConstraintTemplates, constraints, mutators, gator suites) are the policy, not what it judges. */
 const GATEKEEPER_API_GROUP = /(?:^|\.)gatekeeper\.sh$/;
-
-function appliesTo(constraint: ActiveConstraint, admission: AdmissionObject): boolean {
-  return !GATEKEEPER_API_GROUP.test(admission.review.kind.group) && matchesConstraint(constraint.match, targetOf(admission.review));
-}
 
 function buildFinding(
   parsed: ParsedDocument,

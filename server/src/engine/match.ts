@@ -23,16 +23,22 @@ export function targetOf(review: Review): MatchTarget {
 
 /** Gatekeeper's `spec.match`: every criterion has to hold, and an empty criterion holds for everything. */
 export function matchesConstraint(match: ConstraintMatch, target: MatchTarget): boolean {
-  return outOfScopeReason(match, target) === undefined;
+  // Every document meets every constraint: no reason is put into words here.
+  return (
+    kindsMatch(match.kinds, target) &&
+    namespacesMatch(match.namespaces, target.namespace) &&
+    excludedNamespacesMatch(match.excludedNamespaces, target.namespace) &&
+    labelSelectorMatches(match.labelSelector, target.labels)
+  );
 }
 
 /** Why `spec.match` leaves the target out, in words for the user; undefined when the target is in scope. */
 export function outOfScopeReason(match: ConstraintMatch, target: MatchTarget): string | undefined {
+  if (matchesConstraint(match, target)) return undefined;
   if (!kindsMatch(match.kinds, target)) return `the constraint matches ${describeKinds(match.kinds)}, not ${target.kind}`;
   if (!namespacesMatch(match.namespaces, target.namespace)) return `namespace "${target.namespace}" is not among ${match.namespaces.join(', ')}`;
   if (!excludedNamespacesMatch(match.excludedNamespaces, target.namespace)) return `namespace "${target.namespace}" is excluded`;
-  if (!labelSelectorMatches(match.labelSelector, target.labels)) return `its labels do not match the label selector ${JSON.stringify(match.labelSelector)}`;
-  return undefined;
+  return `its labels do not match the label selector ${JSON.stringify(match.labelSelector)}`;
 }
 
 /** Whether the constraint looks at this kind at all. */
@@ -78,11 +84,13 @@ export function wildcardMatches(pattern: string, name: string): boolean {
 
 /** Kubernetes label selector semantics: matchLabels and matchExpressions are ANDed; an empty selector selects everything. */
 function labelSelectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
-  const hasLabel = (key: string) => Object.hasOwn(labels, key);
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (!hasLabel(key) || labels[key] !== value) return false;
+  const { matchLabels, matchExpressions } = selector;
+  if (matchLabels) {
+    for (const key in matchLabels) {
+      if (!Object.hasOwn(labels, key) || labels[key] !== matchLabels[key]) return false;
+    }
   }
-  return (selector.matchExpressions ?? []).every((requirement) => requirementMatches(requirement, hasLabel(requirement.key) ? labels[requirement.key] : undefined));
+  return !matchExpressions || matchExpressions.every((requirement) => requirementMatches(requirement, Object.hasOwn(labels, requirement.key) ? labels[requirement.key] : undefined));
 }
 
 function requirementMatches(requirement: LabelSelectorRequirement, value: string | undefined): boolean {

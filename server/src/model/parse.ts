@@ -85,6 +85,8 @@ export const MAX_JSON_NODES = 200_000;
 export const MAX_DEPTH = 256;
 
 const TEMPLATE_DIRECTIVE = /^[^#\n]*\{\{/m;
+/** A line with something besides blanks, a comment or a bare `---`/`...` marker: the document is not empty. */
+const CONTENT_LINE = /^(?!(?:---|\.\.\.)[^\S\n]*$)[^\S\n]*[^\s#]/m;
 
 class TooComplex extends Error {}
 
@@ -99,10 +101,8 @@ class UnknownAnchor extends Error {
 }
 
 export function parseYamlDocument(text: string): ParsedDocument {
-  if (!/\S/.test(text.replace(/^(---|\.\.\.)\s*$/gm, '').replace(/^\s*#.*$/gm, ''))) {
-    return { text, status: 'empty' };
-  }
-  if (TEMPLATE_DIRECTIVE.test(text)) return { text, status: 'template' };
+  if (!CONTENT_LINE.test(text)) return { text, status: 'empty' };
+  if (text.includes('{{') && TEMPLATE_DIRECTIVE.test(text)) return { text, status: 'template' };
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, PARSE_OPTIONS);
