@@ -6,9 +6,7 @@ import type { Finding, Notice } from './engine/evaluate';
 import type { ResolvedPolicy } from './engine/types';
 import { analyzeFiles } from './model/cache';
 import { withAssignmentFile } from './assignment';
-import { catalogWithGatekeeperPolicies } from './custom/constraints';
-import { catalogWithWorkspaceInitiatives } from './custom/initiatives';
-import { catalogWithCustomDefinitions } from './custom/loader';
+import { workspaceCatalog } from './custom/workspace';
 import { lineStartsOf, positionOf } from './model/lines';
 import { findYamlFiles } from './model/workspaceFiles';
 import { evaluationOptions, normalizeSettings, parseEffect, type Settings } from './settings';
@@ -259,11 +257,9 @@ function main(args: string[]): number {
     if (options.effect) settings.effect = parseEffect(options.effect) ?? settings.effect;
     // Custom definitions and initiatives come from the configured workspace and from every folder checked.
     const customFolders = [...(settingsPath ? [workspaceRootOf(settingsPath)] : []), ...options.targets.filter((target) => target !== '-' && isDirectory(target))].map((folder) => resolve(folder));
-    const custom = catalogWithCustomDefinitions(loadCatalog(), customFolders, settings.customPolicyPaths, settings.templateEngine);
-    const gatekeeper = catalogWithGatekeeperPolicies(custom.catalog, customFolders, settings.constraintTemplatePaths, settings.templateEngine);
-    const initiatives = catalogWithWorkspaceInitiatives(gatekeeper.catalog, customFolders, settings.initiativePaths);
-    const policy = resolvePolicy(initiatives.catalog, settings);
-    const problems = [...normalized.problems, ...assigned.problems, ...custom.problems, ...gatekeeper.problems, ...initiatives.problems, ...policy.problems];
+    const workspace = workspaceCatalog(loadCatalog(), customFolders, settings);
+    const policy = resolvePolicy(workspace.catalog, settings);
+    const problems = [...normalized.problems, ...assigned.problems, ...workspace.problems, ...policy.problems];
     for (const problem of problems) process.stderr.write(`aks-policy: ${problem}\n`);
     const files: { path: string; text: string }[] = [];
     for (const target of options.targets) {

@@ -15,10 +15,8 @@ import {
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { catalogResult, loadCatalog, resolvePolicy, type PolicyCatalog } from './engine/catalog';
-import { catalogWithGatekeeperPolicies } from './custom/constraints';
-import { catalogWithWorkspaceInitiatives } from './custom/initiatives';
-import { catalogWithCustomDefinitions } from './custom/loader';
 import type { FileProblem } from './custom/problems';
+import { workspaceCatalog } from './custom/workspace';
 import { reportOf, suitesOfTemplate, testableTemplateOf, testTemplate } from './custom/templateTests';
 import { fixAll, quickFixes, type CodeActionContext } from './engine/codeActions';
 import { liveDiagnostics, sameDiagnostics, toDiagnostics } from './engine/diagnostics';
@@ -162,15 +160,12 @@ function customCatalogFor(folder: string | undefined, settings: Settings): { cat
   const key = JSON.stringify([folder, settings.customPolicyPaths, settings.templateEngine, settings.constraintTemplatePaths, settings.initiativePaths]);
   let custom = customCatalogs.get(key);
   if (!custom) {
-    const definitions = catalogWithCustomDefinitions(catalog, [folder], settings.customPolicyPaths, settings.templateEngine);
-    const gatekeeper = catalogWithGatekeeperPolicies(definitions.catalog, [folder], settings.constraintTemplatePaths, settings.templateEngine);
-    // Initiatives come last, so that they may combine the workspace's own definitions with the built-ins.
-    const initiatives = catalogWithWorkspaceInitiatives(gatekeeper.catalog, [folder], settings.initiativePaths);
+    const loaded = workspaceCatalog(catalog, [folder], settings);
     custom = {
-      catalog: initiatives.catalog,
-      problems: [...definitions.problems, ...gatekeeper.problems, ...initiatives.problems],
-      fileProblems: [...definitions.fileProblems, ...gatekeeper.fileProblems],
-      sources: new Set([...definitions.sources, ...gatekeeper.sources]),
+      catalog: loaded.catalog,
+      problems: loaded.problems,
+      fileProblems: loaded.fileProblems,
+      sources: new Set(loaded.sources),
       constraintFiles: settings.constraintTemplatePaths.map(globToRegExp),
       folder,
     };
