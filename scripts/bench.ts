@@ -495,10 +495,16 @@ async function measureTheirs(manifest: Manifest, uri: string): Promise<ServerFig
 async function measureSize(size: number, withTheirs: boolean): Promise<SizeResult> {
   const manifest = generateManifest(size, SEED + size);
   const uri = `file:///bench/generated-${size}.yaml`;
+  // The whole-file parse floor is taken before, between and after our two opens: the machine's speed drifts, and
+  // the ratio should compare work done at the same time.
+  const wholeFileParse = () => timeMedian(1, () => parseAllDocuments(manifest.text, YAML_OPTIONS));
+  const wholeFileParses = [wholeFileParse()];
   process.stderr.write(`bench: ${size} documents, AKS Policy Live (pull, as VS Code)…\n`);
   const ours = await measureOurs(manifest, uri);
+  wholeFileParses.push(wholeFileParse());
   process.stderr.write(`bench: ${size} documents, AKS Policy Live (push)…\n`);
   const oursPushed = await measureOursPushed(manifest, uri);
+  wholeFileParses.push(wholeFileParse());
   let theirs: ServerFigures | undefined;
   let theirError: string | undefined;
   if (withTheirs) {
@@ -509,13 +515,13 @@ async function measureSize(size: number, withTheirs: boolean): Promise<SizeResul
       theirError = error instanceof Error ? error.message : String(error);
     }
   }
-  // The parse floor of the text as the edits left it (the same for both servers).
+  // The parse floor of the document the edits typed into, as they left it (the same for both servers).
   let editedText = manifest.text;
   for (let edit = 0; edit < OUR_EDITS; edit++) {
     const column = editedText.split('\n', manifest.editLine + 1)[manifest.editLine].length;
     editedText = applyContentChanges(editedText, [{ range: { start: { line: manifest.editLine, character: column }, end: { line: manifest.editLine, character: column } }, text: 'a' }]);
   }
-  const parseFileMs = timeMedian(3, () => parseAllDocuments(editedText, YAML_OPTIONS));
+  const parseFileMs = median(wholeFileParses);
   const editedDocument = documentAround(editedText, manifest.editLine);
   const parseDocumentMs = timeMedian(50, () => parseDocument(editedDocument, YAML_OPTIONS));
   return {
@@ -635,7 +641,7 @@ function detailTable(results: readonly SizeResult[]): string {
     String(r.ours.diagnostics),
     String(r.ours.editTimes.length),
     `${formatMs(r.ours.lightBulbMedianMs)} (${r.ours.codeActionsOffered} actions) / ${formatMs(r.ours.quickFixMedianMs)}`,
-    (r.ours.openMs / r.parseFileMs).toFixed(2),
+    openRatio(r).toFixed(2),
     r.theirs ? String(r.theirs.editTimes.length) : (r.theirError ?? 'not run'),
     r.theirs ? String(r.theirs.diagnostics) : 'n/a',
   ]);
@@ -643,6 +649,11 @@ function detailTable(results: readonly SizeResult[]): string {
 }
 
 /** Our server per client kind: pulling (VS Code) or pushing (other editors), and per kind of keystroke. */
+/** Our open over the whole-file parse floor: the mean of the pulled and the pushed open, over the median of the floors taken around them. */
+function openRatio(r: SizeResult): number {
+  return (r.ours.openMs + r.oursPushed.openMs) / 2 / r.parseFileMs;
+}
+
 function clientTable(results: readonly SizeResult[]): string {
   const header = [
     'documents',
@@ -673,7 +684,7 @@ function targets(results: readonly SizeResult[], activation: ReturnType<typeof m
   add('edit → diagnostics p95, 5,000 documents (pull, as VS Code)', '≤ 30 ms', at(5000) && percentile(at(5000)!.ours.editTimes, 0.95), 30, formatMs);
   add('edit → diagnostics p95, 1,000 documents (push clients)', '≤ 15 ms', at(1000) && percentile(at(1000)!.oursPushed.editTimes, 0.95), 15, formatMs);
   add('edit → diagnostics p95, 5,000 documents (push clients)', '≤ 30 ms', at(5000) && percentile(at(5000)!.oursPushed.editTimes, 0.95), 30, formatMs);
-  add('open of 5,000 documents ÷ whole-file parse floor', '≤ 1.3', at(5000) && at(5000)!.ours.openMs / at(5000)!.parseFileMs, 1.3, (value) => value.toFixed(2));
+  add('open of 5,000 documents ÷ whole-file parse floor', '≤ 1.3', at(5000) && openRatio(at(5000)!), 1.3, (value) => value.toFixed(2));
   add('peak RSS, 5,000 documents', '≤ 400 MB', at(5000)?.ours.peakRssMb, 400, formatMb);
   add('activation (module load)', '≤ 50 ms', 'medianMs' in activation ? activation.medianMs : undefined, 50, formatMs);
   return markdownTable(
@@ -707,7 +718,7 @@ async function main(): Promise<void> {
       `then ${OUR_EDITS} line breaks at the same place, after which every later finding has moved and the whole report is sent again; yaml-language-server: ${THEIR_MIN_EDITS}–${THEIR_MAX_EDITS} edits within a ${THEIR_EDIT_BUDGET_MS / 1000} s budget, ` +
       `the next publish, which it sends 200 ms after the last change by design). yaml-language-server runs with \`yaml.validate: true\` and ` +
       `\`yaml.schemas: {kubernetes: "*.yaml"}\`, but offline it cannot download its Kubernetes schema: each validation reports "Unable to load schema" ` +
-      `and checks YAML syntax only, so it does less work here than for its users. Parse floor: the \`yaml\` package alone, with the server's options. ` +
+      `and checks YAML syntax only, so it does less work here than for its users. Parse floor: the \`yaml\` package alone, with the server's options, in the benchmark's process; the whole file is parsed before, between and after our two opens (the median is shown), and open ÷ parse is the mean of our pulled and pushed opens over it. ` +
       `Total ${((performance.now() - started) / 1000).toFixed(0)} s.`,
   );
 }
