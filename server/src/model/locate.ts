@@ -18,27 +18,23 @@ export interface Located {
 
 /** Walks `path` through maps, sequences, aliases and merge keys; undefined when a step is missing. */
 export function locate(doc: Document.Parsed, path: Path): Located | undefined {
-  let node: Node | null = doc.contents;
-  let found: Located = { node, ancestors: [] };
-  for (const segment of path) {
-    const step = stepInto(doc, node, segment, found.alias);
-    if (!step) return undefined;
-    const entry = step.pair ? step.pair.key : step.node;
-    found = { ...step, ancestors: entry?.range ? [...found.ancestors, entry.range[0]] : found.ancestors };
-    node = step.node;
-  }
-  return found;
+  const { located, depth } = locateDeepest(doc, path);
+  return depth === path.length ? located : undefined;
 }
 
 /** The longest prefix of `path` that exists, with its length. */
 export function locateDeepest(doc: Document.Parsed, path: Path): { located: Located; depth: number } {
-  let located: Located = { node: doc.contents, ancestors: [] };
+  // Every finding is placed through here: one walk, one ancestors list, no object per step.
+  const ancestors: number[] = [];
+  let step: Omit<Located, 'ancestors'> = { node: doc.contents };
   for (let depth = 0; depth < path.length; depth++) {
-    const next = locate(doc, path.slice(0, depth + 1));
-    if (!next) return { located, depth };
-    located = next;
+    const next = stepInto(doc, step.node, path[depth], step.alias);
+    if (!next) return { located: { ...step, ancestors }, depth };
+    const entry = next.pair ? next.pair.key : next.node;
+    if (entry?.range) ancestors.push(entry.range[0]);
+    step = next;
   }
-  return { located, depth: path.length };
+  return { located: { ...step, ancestors }, depth: path.length };
 }
 
 function stepInto(doc: Document.Parsed, from: Node | null, segment: string | number, alias: Node | undefined): Omit<Located, 'ancestors'> | undefined {
@@ -59,13 +55,18 @@ function stepInto(doc: Document.Parsed, from: Node | null, segment: string | num
 }
 
 function findKey(doc: Document.Parsed, map: YAMLMap, key: string, alias: Node | undefined, depth: number): Omit<Located, 'ancestors'> | undefined {
-  const pairs = map.items.filter(isPair) as Pair<Node, Node | null>[];
-  for (const pair of pairs) {
-    if (!isMergeKey(pair) && keyText(pair.key) === key) return { node: pair.value, pair, parent: map, alias };
+  let merges = false;
+  for (const item of map.items) {
+    if (!isPair(item)) continue;
+    const pair = item as Pair<Node, Node | null>;
+    if (isMergeKey(pair)) merges = true;
+    else if (keyText(pair.key) === key) return { node: pair.value, pair, parent: map, alias };
   }
-  if (depth > 16) return undefined;
+  if (!merges || depth > 16) return undefined;
   // Keys written in the map win over merged ones; earlier merge sources win over later ones.
-  for (const pair of pairs) {
+  for (const item of map.items) {
+    if (!isPair(item)) continue;
+    const pair = item as Pair<Node, Node | null>;
     if (!isMergeKey(pair)) continue;
     const sources = isSeq(pair.value) ? (pair.value.items as (Node | null)[]) : [pair.value];
     for (const source of sources) {
