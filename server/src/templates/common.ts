@@ -72,14 +72,23 @@ function typeRank(value: RegoValue): number {
 
 /** Orders strings by code point, which is the UTF-8 byte order Go (and so OPA) sorts by. */
 function compareCodePoints(a: string, b: string): number {
-  const left = Array.from(a);
-  const right = Array.from(b);
-  const shared = Math.min(left.length, right.length);
+  const shared = Math.min(a.length, b.length);
   for (let i = 0; i < shared; i++) {
-    const difference = (left[i]?.codePointAt(0) ?? 0) - (right[i]?.codePointAt(0) ?? 0);
-    if (difference !== 0) return Math.sign(difference);
+    const left = a.charCodeAt(i);
+    const right = b.charCodeAt(i);
+    if (left !== right) return Math.sign(codePointRank(left) - codePointRank(right));
   }
-  return Math.sign(left.length - right.length);
+  return Math.sign(a.length - b.length);
+}
+
+/**
+ * UTF-16 code units sort as code points do, except that a surrogate (part of a code point above U+FFFF) must sort
+ * after U+E000..U+FFFF: those are moved down below the surrogates, and the surrogates up above them.
+ */
+function codePointRank(unit: number): number {
+  if (unit >= 0xe000) return unit - 0x800;
+  if (unit >= 0xd800) return unit + 0x2000;
+  return unit;
 }
 
 function compareSequences(a: readonly RegoValue[], b: readonly RegoValue[]): number {

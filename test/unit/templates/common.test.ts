@@ -65,6 +65,11 @@ describe('formatRegoValue: composite values', () => {
     assert.equal(formatRegoValue([[1], []]), '[[1], []]');
   });
 
+  it('sorts keys by code point, as Go does: a character above U+FFFF after U+E000', () => {
+    // In UTF-16 the emoji's first unit (a surrogate, U+D83D) is below U+E000; as code points it is above.
+    assert.equal(formatRegoValue({ '\u{1F600}': 1, '\uE000': 2, z: 3 }), '{"z": 3, "\\ue000": 2, "\u{1F600}": 1}');
+  });
+
   it('prints objects with sorted keys and ": " separators', () => {
     assert.equal(formatRegoValue({ b: [1, 2], a: 1 }), '{"a": 1, "b": [1, 2]}');
     assert.equal(formatRegoValue({}), '{}');
