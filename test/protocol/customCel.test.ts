@@ -12,7 +12,7 @@ const CUSTOM_EXAMPLE = join(REPOSITORY_ROOT, 'examples', 'custom');
 const TEMPLATE = 'k8sallowedregistries';
 
 describe('custom policy definitions with a CEL template', () => {
-  it('evaluates the CEL template named by templateInfo.url live, on the container its message names, and follows edits', TEST_TIMEOUT, async () => {
+  it('evaluates the CEL template named by templateInfo.url live, on the image its validation read, and follows edits', TEST_TIMEOUT, async () => {
     const root = mkdtempSync(join(tmpdir(), 'aks-policy-custom-cel-'));
     cpSync(CUSTOM_EXAMPLE, root, { recursive: true });
     const client = await LspClient.start({
@@ -26,7 +26,8 @@ describe('custom policy definitions with a CEL template', () => {
       const published = await client.open(uri, manifest);
       const custom = published.diagnostics.filter((diagnostic) => diagnostic.code === TEMPLATE);
       assert.equal(custom.length, 1);
-      assert.equal(custom[0].range.start.line, lines.findIndex((line) => line.trim() === '- name: sidecar'));
+      // The validation read each container's image; the sidecar's is the one outside the allowed registries.
+      assert.equal(custom[0].range.start.line, lines.findIndex((line) => line.trim() === 'image: docker.io/library/busybox:1.36'));
       assert.equal(custom[0].severity, 1);
       assert.equal(
         custom[0].message,

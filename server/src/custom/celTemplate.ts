@@ -1,7 +1,7 @@
 import type { CompiledCelTemplate } from '../cel/template';
 import { reviewWithTemplate } from '../gatekeeper/engines';
 import { reviewOfAdmissionReview } from '../gatekeeper/review';
-import { isObject, type JsonObject } from '../json';
+import { isObject, type JsonObject, type Path } from '../json';
 import type { ConstraintTemplate, Culprit, Review, TemplateViolation } from '../templates/types';
 import { violationCulprits } from './regoTemplate';
 
@@ -25,23 +25,24 @@ export function celConstraintTemplate(compiled: CompiledCelTemplate, storeUrl: s
         request: { kind: { ...review.kind }, name: review.name, namespace: review.namespace, operation: review.operation, object: review.object },
       });
       // The engine has matched already; an absent `match` matches everything. Evaluation errors come back as messages.
-      const verdict = reviewWithTemplate(compiled, { ...constraint, parameters }, input, []);
+      const verdict = reviewWithTemplate(compiled, { ...constraint, parameters }, input, [], { trackReads: true });
       if (!verdict.matched) return [];
-      return verdict.violations.map((violation) => ({ message: violation.msg, culprits: containersNamedIn(violation.msg, review.object) }));
+      return verdict.violations.map((violation) => ({ message: violation.msg, culprits: celViolationCulprits(violation.msg, violation.reads ?? [], review.object) }));
     },
   };
 }
 
 /**
- * A CEL violation is only a message, so the containers it names (as a whole word) stand for the `details` a Rego
- * template would give: each becomes a culprit, as for Rego; none means the resource's `kind`.
+ * Where a CEL violation points, from the paths of `object` its validation read, chosen as for Rego. A CEL violation
+ * has no `details`, so the containers its message names (as a whole word) stand for them: one culprit in each.
  */
-function containersNamedIn(message: string, object: JsonObject): Culprit[] {
+function celViolationCulprits(message: string, reads: readonly Path[], object: JsonObject): Culprit[] {
   const spec = isObject(object.spec) ? object.spec : {};
   const names = CONTAINER_LISTS.flatMap((list) => (Array.isArray(spec[list]) ? spec[list] : []))
     .map((container) => (isObject(container) && typeof container.name === 'string' ? container.name : ''))
     .filter((name) => name !== '' && namesWord(message, name));
-  return [...new Set(names)].flatMap((name) => violationCulprits({ container: name }, [], object));
+  if (names.length === 0) return violationCulprits({}, reads, object);
+  return [...new Set(names)].flatMap((name) => violationCulprits({ container: name }, reads, object));
 }
 
 /** `word` occurs in `text` not as part of a longer name (letters, digits, `-`, `_`). */

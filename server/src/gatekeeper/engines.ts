@@ -60,7 +60,8 @@ export function reviewWithTemplate(
     metadata: { name: constraint.name },
     spec: { ...(constraint.match === undefined ? {} : { match: constraint.match }), parameters: constraint.parameters },
   };
-  const verdict = evaluateCelTemplate(template, { request: review.review, constraint: constraintObject, namespaceObject }, options.stepBudget);
+  const verdict = evaluateCelTemplate(template, { request: review.review, constraint: constraintObject, namespaceObject }, options.stepBudget, options.trackReads);
   // CEL violations carry only a message: Gatekeeper's results from this driver have no details.
-  return { matched: true, violations: verdict.messages.map((msg) => ({ msg, details: {} })), steps: verdict.steps };
+  const violations = verdict.messages.map((msg, index) => ({ msg, details: {}, ...(verdict.reads ? { reads: verdict.reads[index] } : {}) }));
+  return { matched: true, violations, steps: verdict.steps };
 }

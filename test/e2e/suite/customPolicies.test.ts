@@ -64,7 +64,7 @@ suite('Custom policies', () => {
     assert.deepEqual(fixed, []);
   });
 
-  test('a custom definition whose CEL template is named by templateInfo.url: its message on the container; an allowed image clears it', async () => {
+  test('a custom definition whose CEL template is named by templateInfo.url: its message on the image it read; an allowed image clears it', async () => {
     writeWorkspaceSettings({ 'aksPolicy.policies': { 'allowed-registries': { effect: 'deny' } } });
     const uri = workspaceFile('custom/pod-from-docker-hub.yaml');
     const editor = await openManifest('custom/pod-from-docker-hub.yaml');
@@ -73,10 +73,10 @@ suite('Custom policies', () => {
     const [outsider] = diagnostics;
     assert.equal(outsider!.message, REGISTRIES_MESSAGE);
     assert.equal(outsider!.severity, vscode.DiagnosticSeverity.Error);
-    // A CEL violation has no details: it goes on the container its message names.
-    assert.equal(outsider!.range.start.line, lineOf(editor.document, '- name: sidecar'));
-
+    // A CEL violation goes on the field its validation read: the image of the container its message names.
     const image = lineOf(editor.document, 'image: docker.io/library/busybox:1.36');
+    assert.equal(outsider!.range.start.line, image);
+
     const imageRange = editor.document.lineAt(image).range;
     await editor.edit((builder) => builder.replace(imageRange, '      image: mcr.microsoft.com/azurelinux/busybox:1.36'));
     const fixed = await waitForDiagnostics(uri, lacksTemplate(REGISTRIES_TEMPLATE), 'the finding to go once the image is allowed');

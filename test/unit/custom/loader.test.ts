@@ -82,7 +82,7 @@ describe('custom definitions', () => {
     assert.match(problems[0], /remote\.policy\.json: templateInfo\.url https:\/\/example\.com\/template\.yaml is on the network/);
   });
 
-  it('loads the CEL template a definition names by path, and points at the container its message names', () => {
+  it('loads the CEL template a definition names by path, and points at the image it read of the container its message names', () => {
     const root = workspace({});
     cpSync(EXAMPLE, root, { recursive: true });
     const { definitions, problems } = loadCustomDefinitions(root, PATTERNS);
@@ -95,7 +95,7 @@ describe('custom definitions', () => {
     assert.deepEqual(definition.template.check(review, { registries: ['mcr.microsoft.com/'] }), [
       {
         message: 'container sidecar (docker.io/busybox) pulls from outside the allowed registries: mcr.microsoft.com/',
-        culprits: [{ path: ['spec', 'containers', 1], fallback: ['spec', 'containers', 1, 'name'] }],
+        culprits: [{ path: ['spec', 'containers', 1, 'image'] }],
       },
     ]);
     assert.deepEqual(definition.template.check(review, { registries: ['mcr.microsoft.com/', 'docker.io/'] }), []);
