@@ -78,7 +78,7 @@ function shown(diagnostic: Diagnostic): string {
   return JSON.stringify([diagnostic.range, diagnostic.severity, diagnostic.code ?? null, diagnostic.message]);
 }
 
-function shownSorted(publish: PublishDiagnosticsParams): string[] {
+function shownSorted(publish: Pick<PublishDiagnosticsParams, 'diagnostics'>): string[] {
   return publish.diagnostics.map(shown).sort();
 }
 
@@ -138,6 +138,42 @@ describe('server fuzzing: random edit sequences', () => {
         assert.ok(client.isAlive);
       }),
       fuzzParameters(60, BUDGET_MS),
+    );
+    t.diagnostic(`${caseNumber - casesBefore} edit sequences`);
+  });
+});
+
+describe('server fuzzing: random edit sequences, pulled as VS Code pulls', () => {
+  let client: LspClient;
+  let caseNumber = 0;
+
+  before(async () => {
+    assert.ok(existsSync(DEFAULT_SERVER_PATH), `${DEFAULT_SERVER_PATH} is missing: run \`node scripts/build.mjs\` first`);
+    client = await LspClient.start({ settings: { initiative: 'restricted', effect: 'deny' }, timeoutMs: ANSWER_TIMEOUT_MS, pullDiagnostics: true });
+  });
+
+  after(async () => {
+    await client?.shutdown();
+  });
+
+  it('never answers "unchanged" wrongly: after each burst the report agrees with a fresh evaluation of the text', testTimeout(BUDGET_MS), async (t) => {
+    const casesBefore = caseNumber;
+    await fc.assert(
+      fc.asyncProperty(startText, fc.array(burst, { minLength: 1, maxLength: 5 }), startText, async (initial, bursts, replacement) => {
+        const uri = `file:///fuzz/pulled-${++caseNumber}.yaml`;
+        await client.open(uri, initial);
+        for (const { notifications } of bursts) {
+          for (const specs of notifications) client.change(uri, contentChanges(client.textOf(uri), specs, replacement).changes);
+          // The report for the newest text, whole or `unchanged` against the previous one.
+          const report = await client.pullDiagnostics(uri);
+          const fresh = await client.open(`${uri}.fresh-${client.versionOf(uri)}.yaml`, client.textOf(uri));
+          client.close(`${uri}.fresh-${client.versionOf(uri)}.yaml`);
+          assert.deepEqual(shownSorted({ diagnostics: report.items }), shownSorted(fresh), `the ${report.kind} report differs from a fresh evaluation`);
+        }
+        client.close(uri);
+        assert.ok(client.isAlive);
+      }),
+      fuzzParameters(40, BUDGET_MS),
     );
     t.diagnostic(`${caseNumber - casesBefore} edit sequences`);
   });
