@@ -3,16 +3,20 @@ import { strings } from '@bufbuild/cel/ext';
 import { goRegExp } from '../goRegex';
 import { NETWORK_FUNCTIONS } from './network';
 import { QUANTITY_FUNCTIONS } from './quantity';
+import { SEMVER_FUNCTIONS } from './semver';
+import { URL_FUNCTIONS } from './url';
 
 /**
  * The functions Gatekeeper's CEL environment (Kubernetes' base environment) offers beyond the CEL standard:
  * the strings extension (`join`, `replace`, `lowerAscii`, `split`, ...), Kubernetes' list and regex functions and its
- * quantity, ip and cidr libraries. `authorizer` needs a cluster and is refused when an expression compiles.
+ * quantity, ip, cidr, url and semver libraries. `authorizer` needs a cluster and is refused when an expression compiles.
  */
 export const KUBERNETES_FUNCTIONS: readonly CelFunc[] = [
   ...strings,
   ...QUANTITY_FUNCTIONS,
   ...NETWORK_FUNCTIONS,
+  ...URL_FUNCTIONS,
+  ...SEMVER_FUNCTIONS,
   celMethod('isSorted', listType(CelScalar.DYN), [], CelScalar.BOOL, function (this: CelList) {
     const items = [...this];
     return items.every((item, index) => index === 0 || compare(items[index - 1], item) <= 0);

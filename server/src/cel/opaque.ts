@@ -4,7 +4,8 @@ import { isReflectMessage, reflect, type ReflectMessage } from '@bufbuild/protob
 import { FieldDescriptorProto_Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 
 /**
- * Kubernetes' CEL libraries add opaque types (`kubernetes.Quantity`, `net.IP`, `net.CIDR`).
+ * Kubernetes' CEL libraries add opaque types (`kubernetes.Quantity`, `kubernetes.URL`, `kubernetes.Semver`, `net.IP`,
+ * `net.CIDR`).
  * @bufbuild/cel knows no values but its own and protobuf messages, so each type is a message declared here at run
  * time: CEL then dispatches overloads on its name, `type(x)` names it, and `==` compares the fields, which are
  * chosen so that field equality is Kubernetes' equality for the type.
@@ -38,10 +39,12 @@ function declare(protoPackage: string, messages: Record<string, readonly FieldSp
   );
 }
 
-const kubernetes = declare('kubernetes', { Quantity: [['value', 'string']] });
+const kubernetes = declare('kubernetes', { Quantity: [['value', 'string']], URL: [['text', 'string']], Semver: [['version', 'string']] });
 const net = declare('net', { IP: [['address', 'bytes']], CIDR: [['address', 'bytes'], ['bits', 'int32']] });
 
 export const QUANTITY_TYPE = kubernetes.Quantity;
+export const URL_TYPE = kubernetes.URL;
+export const SEMVER_TYPE = kubernetes.Semver;
 export const IP_TYPE = net.IP;
 export const CIDR_TYPE = net.CIDR;
 

@@ -121,6 +121,114 @@ describe('Kubernetes CEL library: ip and cidr', () => {
   });
 });
 
+describe('Kubernetes CEL library: url', () => {
+  it('parses absolute URLs and paths as ParseRequestURI does (urls.go, the apiextensions validation table)', () => {
+    check([
+      ["url('/path').getScheme() == ''", true],
+      ["url('https://example.com/').getScheme() == 'https'", true],
+      ["url('https://example.com:80/').getHost() == 'example.com:80'", true],
+      ["url('https://example.com/').getHost() == 'example.com'", true],
+      ["url('https://[::1]:80/').getHost() == '[::1]:80'", true],
+      ["url('https://[::1]/').getHost() == '[::1]'", true],
+      ["url('/path').getHost() == ''", true],
+      ["url('https://example.com:80/').getHostname() == 'example.com'", true],
+      ["url('https://127.0.0.1/').getHostname() == '127.0.0.1'", true],
+      ["url('https://[::1]/').getHostname() == '::1'", true],
+      ["url('/path').getHostname() == ''", true],
+      ["url('https://example.com:80/').getPort() == '80'", true],
+      ["url('https://example.com/').getPort() == ''", true],
+      ["url('/path').getPort() == ''", true],
+      ["url('https://example.com/path').getEscapedPath() == '/path'", true],
+      ["url('https://example.com/with space/').getEscapedPath() == '/with%20space/'", true],
+      ["url('https://example.com').getEscapedPath() == ''", true],
+      ["url('https://example.com/path?k1=a&k2=b&k2=c').getQuery() == { 'k1': ['a'], 'k2': ['b', 'c']}", true],
+      ["url('https://example.com/path?key with spaces=value with spaces').getQuery() == { 'key with spaces': ['value with spaces']}", true],
+      ["url('https://example.com/path?').getQuery() == {}", true],
+      ["url('https://example.com/path').getQuery() == {}", true],
+      ["url('https://user:pass@kubernetes.io:80/docs/home?k1=a&k2=b&k2=c#anchor').getEscapedPath()", '/docs/home'],
+      ["url('https://user:pass@kubernetes.io:80/docs/home?k1=a&k2=b&k2=c#anchor').getQuery() == {'k1': ['a'], 'k2': ['b', 'c']}", true],
+      ["isURL('https://user:pass@example.com:80/path?query=val#fragment')", true],
+      ["isURL('/path') == true", true],
+      ["isURL('https://a:b:c/') == false", true],
+      ["isURL('../relative-path') == false", true],
+      // A scheme followed by no slash is an opaque URL, valid, with no host (Kubernetes' cost test parses this one).
+      ["url('https:://kubernetes.io/').getHostname() != 'test'", true],
+      ["url('https:://kubernetes.io/').getHost()", ''],
+    ]);
+  });
+
+  it('words errors as Kubernetes does and follows net/url on escapes, queries and equality', () => {
+    check([
+      ["url('https://a:b:c/')", /^URL parse error during conversion from string: parse "https:\/\/a:b:c\/": invalid port ":c" after host$/],
+      ["url('../relative-path')", /^URL parse error during conversion from string: parse "\.\.\/relative-path": invalid URI for request$/],
+      ["url('')", /^URL parse error during conversion from string: parse "": empty url$/],
+      ["url('/a%zzb')", /^URL parse error during conversion from string: parse "\/a%zzb": invalid URL escape "%zz"$/],
+      ["url('https://exa mple.com/')", /^URL parse error during conversion from string: parse "https:\/\/exa mple\.com\/": invalid character " " in host name$/],
+      // ParseRequestURI keeps '#' in the query, so only Parse, which Kubernetes runs next, sees the bad fragment.
+      ["url('/a?#%zz')", /^URL parse error during conversion from string: parse "\/a\?#%zz": invalid URL escape "%zz"$/],
+      ["isURL('/a?#%zz') && isURL('*') && !isURL('a/b') && !isURL(':x')", true],
+      ["url('HTTPS://Example.com/a%2Fb?x=1%2B2&y=a+b&bad=%zz&c;d=e#f').getScheme()", 'https'],
+      ["url('https://example.com/a%2Fb').getEscapedPath()", '/a%2Fb'],
+      ["url('https://example.com/ä').getEscapedPath()", '/%C3%A4'],
+      ["url('https://example.com/?x=1%2B2&y=a+b&bad=%zz&c;d=e&x').getQuery() == {'x': ['1+2', ''], 'y': ['a b']}", true],
+      ["url('https://[fe80::1%25en0]:8080/').getHostname()", 'fe80::1%en0'],
+      ["url('https://user:pass@example.com:8443').getPort()", '8443'],
+      // '==' compares URL.String(): the scheme is lower-cased and a fragment counts.
+      ["url('HTTPS://example.com/a') == url('https://example.com/a')", true],
+      ["url('https://example.com/a#x') == url('https://example.com/a#y')", false],
+      ["url('https://example.com/a%20b') == url('https://example.com/a b')", true],
+      ["url('/x').getScheme(1)", /no matching overload/],
+    ]);
+  });
+});
+
+describe('Kubernetes CEL library: semver', () => {
+  it('parses strictly and compares as blang/semver does (semver_test.go)', () => {
+    check([
+      ['semver("1.2.3") == semver("1.2.3")', true],
+      ['semver("v1.0")', /^No Major\.Minor\.Patch elements found$/],
+      ['isSemver("1.2.3-beta.1+build.1")', true],
+      ['isSemver("") || isSemver("v1.0.0") || isSemver(" 1.0.0") || isSemver("1. 0.0") || isSemver("1.0.0 ")', false],
+      ['isSemver("01.01.01") || isSemver("1") || isSemver("1.1")', false],
+      ['isSemver("", true) || isSemver(" 1.0.0", true) || isSemver("1. 0.0", true) || isSemver("1.0.0 ", true)', false],
+      ['isSemver("v1.0.0", true) && isSemver("01.01.01", true) && isSemver("1", true) && isSemver("1.1", true)', true],
+      ['semver("v01.01", true) == semver("1.1.0")', true],
+      ['semver("1.2.3") == semver("1.0.0")', false],
+      ['semver("1.0.0").isLessThan(semver("1.2.3"))', true],
+      ['semver("1.0.0").isLessThan(semver("1.0.0"))', false],
+      ['semver("1.2.3").isGreaterThan(semver("1.0.0"))', true],
+      ['semver("1.0.0").isGreaterThan(semver("1.0.0"))', false],
+      ['semver("1.2.3").compareTo(semver("1.2.3"))', 0n],
+      ['semver("1.0.0").compareTo(semver("1.2.3"))', -1n],
+      ['semver("1.2.3").compareTo(semver("1.0.0"))', 1n],
+      ['semver("1.2.3").major()', 1n],
+      ['semver("1.2.3").minor()', 2n],
+      ['semver("1.2.3").patch()', 3n],
+    ]);
+  });
+
+  it('orders prereleases and ignores build metadata as semver.org and blang/semver do', () => {
+    check([
+      // semver.org's precedence example: 1.0.0-alpha < 1.0.0-alpha.1 < 1.0.0-alpha.beta < 1.0.0-beta < ... < 1.0.0.
+      [
+        '["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0"].map(v, semver(v)).all(v, true) && semver("1.0.0-alpha").isLessThan(semver("1.0.0-alpha.1")) && semver("1.0.0-alpha.1").isLessThan(semver("1.0.0-alpha.beta")) && semver("1.0.0-alpha.beta").isLessThan(semver("1.0.0-beta")) && semver("1.0.0-beta.2").isLessThan(semver("1.0.0-beta.11")) && semver("1.0.0-rc.1").isLessThan(semver("1.0.0"))',
+        true,
+      ],
+      ['semver("1.0.0+build.1") == semver("1.0.0+build.2") && semver("1.0.0+a").compareTo(semver("1.0.0")) == 0', true],
+      ['semver("1.10.0").isGreaterThan(semver("1.9.0"))', true],
+      ['semver("01.0.0")', /^Major number must not contain leading zeroes "01"$/],
+      ['semver("1.0.0-01")', /^Numeric PreRelease version must not contain leading zeroes "01"$/],
+      ['semver("1.0.0-")', /^Prerelease is empty$/],
+      ['semver("1.0.0+")', /^Build meta data is empty$/],
+      ['semver("1.0.x")', /^Invalid character\(s\) found in patch number "x"$/],
+      ['semver("1.0-beta", true)', /^short version cannot contain PreRelease\/Build meta data$/],
+      ['semver("")', /^Version string empty$/],
+      ['semver("1.0.0").isLessThan(quantity("1"))', /no matching overload/],
+      ['quantity("1").isLessThan(quantity("2")) && semver("1.0.0").isLessThan(semver("2.0.0"))', true],
+    ]);
+  });
+});
+
 describe('Kubernetes CEL libraries in a template', () => {
   const podWithMemoryLimit = (memory: string): JsonObject => ({
     apiVersion: 'v1',
