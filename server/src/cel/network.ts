@@ -1,5 +1,5 @@
 import { celFunc, celMethod, CelScalar, type CelFunc, type CelValue } from '@bufbuild/cel';
-import { CIDR_TYPE, IP_TYPE, opaqueFields, opaqueValue } from './opaque';
+import { CIDR_TYPE, IP_TYPE, opaqueFields, opaqueValue, succeeds } from './opaque';
 
 /** An address as Go's net/netip parses it: 4 bytes (IPv4) or 16 (IPv6); zones are refused before this. */
 type Address = Uint8Array;
@@ -158,15 +158,6 @@ const cidrOf = (value: CelValue): Prefix => {
   const fields = opaqueFields(CIDR_TYPE, value);
   return { address: fields.address as Address, bits: fields.bits as number };
 };
-
-function succeeds(parse: () => unknown): boolean {
-  try {
-    parse();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const IP = IP_TYPE.celType;
 const CIDR = CIDR_TYPE.celType;

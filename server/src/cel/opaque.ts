@@ -58,3 +58,13 @@ export function opaqueFields(type: OpaqueType, value: CelValue): Record<string, 
   if (!isReflectMessage(value, type.desc)) throw new Error(`expected a ${type.desc.typeName}`);
   return value.message as Record<string, unknown>;
 }
+
+/** Whether `parse` accepts its input: the `isX(string)` functions of the Kubernetes libraries. */
+export function succeeds(parse: () => unknown): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,5 +1,5 @@
 import { celFunc, celMethod, CelScalar, type CelFunc, type CelValue } from '@bufbuild/cel';
-import { opaqueFields, opaqueValue, SEMVER_TYPE } from './opaque';
+import { opaqueFields, opaqueValue, SEMVER_TYPE, succeeds } from './opaque';
 
 /** A version as blang/semver holds it; build metadata is checked but never compared, so it is not kept. */
 interface Version {
@@ -101,15 +101,6 @@ function compareVersions(a: Version, b: Version): number {
 const toCel = (version: Version) =>
   opaqueValue(SEMVER_TYPE, { version: `${version.major}.${version.minor}.${version.patch}${version.prerelease.length > 0 ? `-${version.prerelease.join('.')}` : ''}` });
 const fromCel = (value: CelValue) => parseVersion(opaqueFields(SEMVER_TYPE, value).version as string);
-
-function succeeds(parse: () => unknown): boolean {
-  try {
-    parse();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Go converts the uint64 to CEL's int64 without a check, so a number past 2^63 wraps around. */
 const asInt64 = (value: bigint) => BigInt.asIntN(64, value);
