@@ -1,4 +1,4 @@
-import { objectType, type CelObjectType, type CelValue } from '@bufbuild/cel';
+import { celMethod, CelScalar, objectType, type CelFunc, type CelObjectType, type CelValue } from '@bufbuild/cel';
 import { create, createFileRegistry, type DescMessage } from '@bufbuild/protobuf';
 import { isReflectMessage, reflect, type ReflectMessage } from '@bufbuild/protobuf/reflect';
 import { FieldDescriptorProto_Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
@@ -57,6 +57,43 @@ export function opaqueValue(type: OpaqueType, fields: Record<string, unknown>): 
 export function opaqueFields(type: OpaqueType, value: CelValue): Record<string, unknown> {
   if (!isReflectMessage(value, type.desc)) throw new Error(`expected a ${type.desc.typeName}`);
   return value.message as Record<string, unknown>;
+}
+
+/**
+ * Converts a library's own values to CEL values of `type` and back: the CEL value carries `fieldsOf` (what CEL's `==`
+ * compares), and the library's value rides along with it, keyed by its message.
+ */
+export function opaqueCodec<T>(type: OpaqueType, fieldsOf: (value: T) => Record<string, unknown>, constructor: string): { toCel(value: T): ReflectMessage; fromCel(value: CelValue): T } {
+  const valuesOf = new WeakMap<object, T>();
+  return {
+    toCel(value) {
+      const cel = opaqueValue(type, fieldsOf(value));
+      valuesOf.set(cel.message, value);
+      return cel;
+    },
+    fromCel(cel) {
+      opaqueFields(type, cel);
+      const value = valuesOf.get((cel as ReflectMessage).message);
+      if (value === undefined) throw new Error(`a ${type.desc.typeName} must come from ${constructor}()`);
+      return value;
+    },
+  };
+}
+
+/** `isGreaterThan`, `isLessThan` and `compareTo` of a type whose values `compare` orders as -1, 0 or 1. */
+export function comparisonMethods<T>(type: OpaqueType, fromCel: (value: CelValue) => T, compare: (left: T, right: T) => number): CelFunc[] {
+  const celType = type.celType;
+  return [
+    celMethod('isGreaterThan', celType, [celType], CelScalar.BOOL, function (this: CelValue, other: CelValue) {
+      return compare(fromCel(this), fromCel(other)) === 1;
+    }),
+    celMethod('isLessThan', celType, [celType], CelScalar.BOOL, function (this: CelValue, other: CelValue) {
+      return compare(fromCel(this), fromCel(other)) === -1;
+    }),
+    celMethod('compareTo', celType, [celType], CelScalar.INT, function (this: CelValue, other: CelValue) {
+      return BigInt(compare(fromCel(this), fromCel(other)));
+    }),
+  ];
 }
 
 /** Whether `parse` accepts its input: the `isX(string)` functions of the Kubernetes libraries. */

@@ -1,6 +1,5 @@
 import { celFunc, celMethod, CelScalar, type CelFunc, type CelValue } from '@bufbuild/cel';
-import type { ReflectMessage } from '@bufbuild/protobuf/reflect';
-import { opaqueFields, opaqueValue, QUANTITY_TYPE } from './opaque';
+import { comparisonMethods, opaqueCodec, QUANTITY_TYPE } from './opaque';
 
 /**
  * A Kubernetes resource.Quantity as apimachinery holds it: `unscaled × 10^exponent`, exactly, either in its int64 form
@@ -212,20 +211,7 @@ function lowestTerms(quantity: Quantity): string {
 }
 
 /** The form of each quantity value, which its message (compared by field) cannot carry. */
-const quantitiesOf = new WeakMap<object, Quantity>();
-
-function toCel(quantity: Quantity): ReflectMessage {
-  const value = opaqueValue(QUANTITY_TYPE, { value: lowestTerms(quantity) });
-  quantitiesOf.set(value.message, quantity);
-  return value;
-}
-
-function fromCel(value: CelValue): Quantity {
-  opaqueFields(QUANTITY_TYPE, value);
-  const quantity = quantitiesOf.get((value as ReflectMessage).message);
-  if (!quantity) throw new Error('a kubernetes.Quantity must come from quantity()');
-  return quantity;
-}
+const { toCel, fromCel } = opaqueCodec(QUANTITY_TYPE, (quantity: Quantity) => ({ value: lowestTerms(quantity) }), 'quantity');
 
 function isQuantityText(text: string): boolean {
   try {
@@ -244,15 +230,7 @@ export const QUANTITY_FUNCTIONS: readonly CelFunc[] = [
   celFunc('isQuantity', [CelScalar.STRING], CelScalar.BOOL, isQuantityText),
   // Declared as a global overload, unlike the other functions: `sign(q)`.
   celFunc('sign', [Q], CelScalar.INT, (value) => BigInt(sign(fromCel(value)))),
-  celMethod('isGreaterThan', Q, [Q], CelScalar.BOOL, function (this: CelValue, other) {
-    return compareQuantities(fromCel(this), fromCel(other)) === 1;
-  }),
-  celMethod('isLessThan', Q, [Q], CelScalar.BOOL, function (this: CelValue, other) {
-    return compareQuantities(fromCel(this), fromCel(other)) === -1;
-  }),
-  celMethod('compareTo', Q, [Q], CelScalar.INT, function (this: CelValue, other) {
-    return BigInt(compareQuantities(fromCel(this), fromCel(other)));
-  }),
+  ...comparisonMethods(QUANTITY_TYPE, fromCel, compareQuantities),
   celMethod('asApproximateFloat', Q, [], CelScalar.DOUBLE, function (this: CelValue) {
     return asApproximateFloat(fromCel(this));
   }),

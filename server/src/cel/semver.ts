@@ -1,5 +1,5 @@
 import { celFunc, celMethod, CelScalar, type CelFunc, type CelValue } from '@bufbuild/cel';
-import { opaqueFields, opaqueValue, SEMVER_TYPE, succeeds } from './opaque';
+import { comparisonMethods, opaqueFields, opaqueValue, SEMVER_TYPE, succeeds } from './opaque';
 
 /** A version as blang/semver holds it; build metadata is checked but never compared, so it is not kept. */
 interface Version {
@@ -122,13 +122,5 @@ export const SEMVER_FUNCTIONS: readonly CelFunc[] = [
   celMethod('patch', SEMVER, [], CelScalar.INT, function (this: CelValue) {
     return asInt64(fromCel(this).patch);
   }),
-  celMethod('isGreaterThan', SEMVER, [SEMVER], CelScalar.BOOL, function (this: CelValue, other) {
-    return compareVersions(fromCel(this), fromCel(other)) === 1;
-  }),
-  celMethod('isLessThan', SEMVER, [SEMVER], CelScalar.BOOL, function (this: CelValue, other) {
-    return compareVersions(fromCel(this), fromCel(other)) === -1;
-  }),
-  celMethod('compareTo', SEMVER, [SEMVER], CelScalar.INT, function (this: CelValue, other) {
-    return BigInt(compareVersions(fromCel(this), fromCel(other)));
-  }),
+  ...comparisonMethods(SEMVER_TYPE, fromCel, compareVersions),
 ];

@@ -1,6 +1,5 @@
 import { celFunc, celMap, celMethod, CelScalar, listType, mapType, type CelFunc, type CelMap, type CelValue } from '@bufbuild/cel';
-import type { ReflectMessage } from '@bufbuild/protobuf/reflect';
-import { opaqueFields, opaqueValue, URL_TYPE } from './opaque';
+import { opaqueCodec, URL_TYPE } from './opaque';
 
 /*
  * Go's net/url works on bytes, so the parser below does too: its strings hold one UTF-8 byte per character
@@ -237,20 +236,7 @@ function parseUrl(text: string): GoUrl {
 }
 
 /** The parts of each URL value, which its message (holding URL.String for `==`) does not carry. */
-const urlsOf = new WeakMap<object, GoUrl>();
-
-function toCel(url: GoUrl): ReflectMessage {
-  const value = opaqueValue(URL_TYPE, { text: fromBytes(format(url)) });
-  urlsOf.set(value.message, url);
-  return value;
-}
-
-function fromCel(value: CelValue): GoUrl {
-  opaqueFields(URL_TYPE, value);
-  const url = urlsOf.get((value as ReflectMessage).message);
-  if (!url) throw new Error('a kubernetes.URL must come from url()');
-  return url;
-}
+const { toCel, fromCel } = opaqueCodec(URL_TYPE, (url: GoUrl) => ({ text: fromBytes(format(url)) }), 'url');
 
 const URL = URL_TYPE.celType;
 
