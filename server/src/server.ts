@@ -130,7 +130,7 @@ connection.onDidChangeConfiguration((change) => {
   const pushed = (change.settings as { aksPolicy?: unknown } | undefined)?.aksPolicy;
   if (pushed !== undefined) pushedSettings = pushed;
   settingsCache.clear();
-  for (const uri of files.keys()) schedule(uri);
+  reevaluateOpenFiles();
   recheckWorkspaceSoon();
 });
 
@@ -181,6 +181,12 @@ const suiteDiagnostics = new Map<string, Diagnostic[]>();
 /** The verdict last published per file, to publish again when the merged diagnostics change. */
 const publishedVerdicts = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
 
+/** A file's verdict with its extra diagnostics; the verdict's own list when there are none (no copy per keystroke). */
+function withExtraDiagnostics(uri: string, verdict: Diagnostic[]): Diagnostic[] {
+  const extras = [...(policyFileDiagnostics.get(uri) ?? []), ...(suiteDiagnostics.get(uri) ?? [])];
+  return extras.length === 0 ? verdict : [...verdict, ...extras];
+}
+
 function sendMerged(uri: string, verdict: { version?: number; diagnostics: Diagnostic[] }): void {
   if (verdict.diagnostics.length === 0 && verdict.version === undefined) publishedVerdicts.delete(uri);
   else publishedVerdicts.set(uri, verdict);
@@ -189,7 +195,7 @@ function sendMerged(uri: string, verdict: { version?: number; diagnostics: Diagn
     refreshPulledDiagnostics();
     return;
   }
-  const diagnostics = [...verdict.diagnostics, ...(policyFileDiagnostics.get(uri) ?? []), ...(suiteDiagnostics.get(uri) ?? [])];
+  const diagnostics = withExtraDiagnostics(uri, verdict.diagnostics);
   void connection.sendDiagnostics(verdict.version === undefined ? { uri, diagnostics } : { uri, version: verdict.version, diagnostics });
 }
 
@@ -221,7 +227,7 @@ function publishPolicyFileProblems(): void {
 function reloadCustomPolicies(): void {
   customCatalogs.clear();
   settingsCache.clear();
-  for (const uri of files.keys()) schedule(uri);
+  reevaluateOpenFiles();
   recheckWorkspaceSoon();
   // Without an open file nothing would read them again: the first folder's settings do, and publish their problems.
   const folder = workspaceFolders[0];
@@ -257,13 +263,12 @@ function reportProblems(problems: readonly string[]): void {
 
 const scheduled = new Set<string>();
 
-/** Coalesces bursts of changes: a file is evaluated once for its newest version (a pulling client is asked to pull instead). */
+/**
+ * Coalesces bursts of changes: a file is evaluated once for its newest version and published. A pulling client asks
+ * for an opened or edited file by itself, so nothing is scheduled for it.
+ */
 function schedule(uri: string): void {
-  if (pullDiagnostics) {
-    refreshPulledDiagnostics();
-    return;
-  }
-  if (scheduled.has(uri)) return;
+  if (pullDiagnostics || scheduled.has(uri)) return;
   scheduled.add(uri);
   setImmediate(() => {
     scheduled.delete(uri);
@@ -306,6 +311,12 @@ async function diagnose(uri: string): Promise<{ version: number; diagnostics: Di
   return { version, diagnostics: liveDiagnostics(file.live.liveChunks()) };
 }
 
+/** Settings or policies changed: every open file is judged again (a pulling client is asked to pull again). */
+function reevaluateOpenFiles(): void {
+  if (pullDiagnostics) refreshPulledDiagnostics();
+  else for (const uri of files.keys()) schedule(uri);
+}
+
 let refreshRequested = false;
 
 /** Asks a pulling client to pull the open files again (settings, policies or extra diagnostics changed); once per burst. */
@@ -328,7 +339,7 @@ connection.languages.diagnostics.on(async ({ textDocument: { uri }, previousResu
   // Typing went on while this version was evaluated: the newest version is the one to report.
   while (!report && files.has(uri)) report = await diagnose(uri);
   if (!report) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-  const items = [...report.diagnostics, ...(policyFileDiagnostics.get(uri) ?? []), ...(suiteDiagnostics.get(uri) ?? [])];
+  const items = withExtraDiagnostics(uri, report.diagnostics);
   const last = pulledReports.get(uri);
   if (last && last.resultId === previousResultId && sameDiagnostics(last.items, items)) {
     return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };

@@ -69,6 +69,17 @@ describe('pull diagnostics', () => {
     });
   });
 
+  it('asks for no refresh when a file is opened or edited: the client pulls those by itself', TEST_TIMEOUT, async () => {
+    await withPullingClient(async (client) => {
+      await client.open(URI, privilegedPod);
+      client.change(URI, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# typed\n' }]);
+      await client.pullDiagnostics(URI);
+      // A refresh would be asked for right after the change; a catalog round trip lets it arrive first.
+      await client.request('aksPolicy/catalog');
+      assert.equal(client.refreshRequests, 0);
+    });
+  });
+
   it('asks the client to pull again when the settings change, and reports under the new ones', TEST_TIMEOUT, async () => {
     await withPullingClient(async (client) => {
       await client.open(URI, privilegedPod);
