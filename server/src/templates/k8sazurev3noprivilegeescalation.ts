@@ -1,5 +1,5 @@
 import { getPath } from '../json';
-import type { JsonValue } from '../json';
+import type { JsonObject, JsonValue } from '../json';
 import {
   checkedContainers,
   containerField,
@@ -13,7 +13,7 @@ import {
   ViolationSet,
 } from './common';
 import type { InputContainer } from './common';
-import type { ConstraintTemplate } from './types';
+import type { ConstraintTemplate, Review, TemplateViolation } from './types';
 
 /**
  * The v3 rule: `allowPrivilegeEscalation: true`, or anything but `false` while the container runs as a
@@ -31,6 +31,29 @@ export function escalatesAsNonRootUser(container: InputContainer, podRunAsUser: 
 }
 
 /**
+ * A "Privilege escalation container is not allowed" violation, with the fix that sets the flag to false, for each
+ * checked container that `escalates` (given the pod's `runAsUser`); pods pinned to Windows are skipped.
+ */
+export function privilegeEscalationViolations(
+  review: Review,
+  parameters: JsonObject,
+  escalates: (container: InputContainer, podRunAsUser: JsonValue | undefined) => boolean,
+): TemplateViolation[] {
+  if (isWindowsPod(review)) return [];
+  const podRunAsUser = getPath(review.object, ['spec', 'securityContext', 'runAsUser']);
+  const violations = new ViolationSet();
+  for (const container of checkedContainers(review, parameters)) {
+    if (!escalates(container, podRunAsUser)) continue;
+    const message = sprintf('Privilege escalation container is not allowed: %v', [containerField(container, 'name')]);
+    if (message === undefined) continue;
+    const flagPath = [...container.path, 'securityContext', 'allowPrivilegeEscalation'];
+    const fix = fixIfApplicable(review.object, 'Set `allowPrivilegeEscalation: false`', true, [{ op: 'set', path: flagPath, value: false }]);
+    violations.add(message, culpritAt(flagPath, [...container.path, 'name'], [fix]));
+  }
+  return violations.toArray();
+}
+
+/**
  * Flags containers with `allowPrivilegeEscalation: true`, and containers that do not set it to
  * `false` while running as a non-zero user: their own `runAsUser`, or, when theirs is unset, the
  * pod's. A container running as root, or with no runAsUser anywhere, is not flagged.
@@ -39,20 +62,5 @@ export const k8sazurev3noprivilegeescalation: ConstraintTemplate = {
   name: 'k8sazurev3noprivilegeescalation',
   kind: 'K8sAzureV3NoPrivilegeEscalation',
   storeUrl: storeUrl('container-no-privilege-escalation', 'v3'),
-  check(review, parameters) {
-    if (isWindowsPod(review)) return [];
-    const podRunAsUser = getPath(review.object, ['spec', 'securityContext', 'runAsUser']);
-    const violations = new ViolationSet();
-    for (const container of checkedContainers(review, parameters)) {
-      if (!escalatesAsNonRootUser(container, podRunAsUser)) continue;
-      const message = sprintf('Privilege escalation container is not allowed: %v', [containerField(container, 'name')]);
-      if (message === undefined) continue;
-      const flagPath = [...container.path, 'securityContext', 'allowPrivilegeEscalation'];
-      const fix = fixIfApplicable(review.object, 'Set `allowPrivilegeEscalation: false`', true, [
-        { op: 'set', path: flagPath, value: false },
-      ]);
-      violations.add(message, culpritAt(flagPath, [...container.path, 'name'], [fix]));
-    }
-    return violations.toArray();
-  },
+  check: (review, parameters) => privilegeEscalationViolations(review, parameters, escalatesAsNonRootUser),
 };

@@ -1,6 +1,6 @@
 import { getPath } from '../json';
-import { checkedContainers, containerField, culpritAt, fixIfApplicable, isTruthy, isWindowsPod, sprintf, storeUrl, ViolationSet } from './common';
-import { escalatesAsNonRootUser } from './k8sazurev3noprivilegeescalation';
+import { containerField, isTruthy, storeUrl, type InputContainer } from './common';
+import { escalatesAsNonRootUser, privilegeEscalationViolations } from './k8sazurev3noprivilegeescalation';
 import type { ConstraintTemplate } from './types';
 
 /**
@@ -13,23 +13,10 @@ export const k8sazurev4noprivilegeescalation: ConstraintTemplate = {
   kind: 'K8sAzureV4NoPrivilegeEscalation',
   storeUrl: storeUrl('container-no-privilege-escalation', 'v4'),
   check(review, parameters) {
-    if (isWindowsPod(review)) return [];
     const forceFalse = isTruthy(getPath(parameters, ['forcePrivilegeEscalationToBeFalse']));
-    const podRunAsUser = getPath(review.object, ['spec', 'securityContext', 'runAsUser']);
-    const violations = new ViolationSet();
-    for (const container of checkedContainers(review, parameters)) {
-      const escalates = forceFalse
-        ? containerField(container, 'securityContext', 'allowPrivilegeEscalation') !== false
-        : escalatesAsNonRootUser(container, podRunAsUser);
-      if (!escalates) continue;
-      const message = sprintf('Privilege escalation container is not allowed: %v', [containerField(container, 'name')]);
-      if (message === undefined) continue;
-      const flagPath = [...container.path, 'securityContext', 'allowPrivilegeEscalation'];
-      const fix = fixIfApplicable(review.object, 'Set `allowPrivilegeEscalation: false`', true, [
-        { op: 'set', path: flagPath, value: false },
-      ]);
-      violations.add(message, culpritAt(flagPath, [...container.path, 'name'], [fix]));
-    }
-    return violations.toArray();
+    const escalates = forceFalse
+      ? (container: InputContainer) => containerField(container, 'securityContext', 'allowPrivilegeEscalation') !== false
+      : escalatesAsNonRootUser;
+    return privilegeEscalationViolations(review, parameters, escalates);
   },
 };
