@@ -1,8 +1,8 @@
 import { DiagnosticSeverity, type Diagnostic, type Position } from 'vscode-languageserver-types';
 import { DiagnosticSource } from '../protocol';
 import type { AnalyzedDocument } from '../model/cache';
-import { lineStartsOf, positionOf } from '../model/lines';
-import type { LiveChunk } from '../model/live';
+import { positionOf } from '../model/lines';
+import { chunkLineStarts, type LiveChunk } from '../model/live';
 import type { DocumentVerdict, Finding, Notice } from './evaluate';
 
 const NOTICE_SEVERITY: Record<Notice['severity'], DiagnosticSeverity> = {
@@ -60,7 +60,7 @@ export function liveDiagnostics(chunks: readonly LiveChunk[]): Diagnostic[] {
     if (!placed || placed.startLine !== chunk.startLine || placed.verdict !== verdict) {
       let relative = relativeDiagnostics.get(verdict);
       if (!relative) {
-        const lineStarts = lineStartsOf(chunk.text);
+        const lineStarts = chunkLineStarts(chunk);
         relative = verdictDiagnostics(verdict, (offset) => positionOf(lineStarts, offset));
         relativeDiagnostics.set(verdict, relative);
       }

@@ -21,7 +21,7 @@ export interface LiveChunk {
   text: string;
   /** Undefined until the document is parsed: parsing is deferred to `evaluatePending`. */
   entry?: DocumentEntry;
-  /** Where its lines start, relative to `start`; computed when a position inside it is first asked for. */
+  /** Where its lines start, relative to `start`; computed when first asked for (a position, its diagnostics). */
   lineStarts?: number[];
 }
 
@@ -94,7 +94,7 @@ export class LiveDocument {
   offsetAt(position: TextPosition): number {
     if (position.line < 0) return 0;
     const chunk = this.chunks[this.indexAtLine(position.line)];
-    const lineStarts = linesOf(chunk);
+    const lineStarts = chunkLineStarts(chunk);
     const line = position.line - chunk.startLine;
     if (line >= lineStarts.length) return chunk.start + chunk.text.length;
     const lineStart = lineStarts[line];
@@ -107,7 +107,7 @@ export class LiveDocument {
   positionAt(offset: number): TextPosition {
     const clamped = Math.max(0, Math.min(offset, this.textLength));
     const chunk = this.chunks[this.indexAt(clamped)];
-    const lineStarts = linesOf(chunk);
+    const lineStarts = chunkLineStarts(chunk);
     const relative = clamped - chunk.start;
     const line = lineOf(lineStarts, relative);
     // Inside a CRLF pair is the end of the line, as the editor has it.
@@ -203,7 +203,8 @@ function lastIndexWhere(chunks: readonly LiveChunk[], atOrBefore: (chunk: LiveCh
   return low;
 }
 
-function linesOf(chunk: LiveChunk): number[] {
+/** Where the chunk's lines start, relative to it; computed once per chunk text. */
+export function chunkLineStarts(chunk: LiveChunk): number[] {
   chunk.lineStarts ??= lineStartsOf(chunk.text);
   return chunk.lineStarts;
 }
