@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { customDefinition, withCustomDefinitions, type DetailsFile, type ParameterFile, type PolicyCatalog, type PolicyDefinition } from '../engine/catalog';
+import { customDefinition, type DetailsFile, type ParameterFile, type PolicyCatalog, type PolicyDefinition } from '../engine/catalog';
 import { constraintMatches, MatchError } from '../gatekeeper/match';
 import type { TemplateEngine } from '../gatekeeper/engines';
 import { groupVersionKindOf, metadataString } from '../gatekeeper/review';
@@ -14,23 +14,11 @@ import { readConstraintTemplate, TemplateError } from '../gatekeeper/template';
 import { isObject, type JsonObject, type JsonValue } from '../json';
 import { RegoError } from '../rego/errors';
 import type { ConstraintTemplate, Review } from '../templates/types';
-import { clashProblems, constraintTemplateOf, findCustomPolicyFiles } from './loader';
-import { templateProblems, yamlKeyRange, yamlSyntaxErrorRange, type FileProblem } from './problems';
-
-export interface GatekeeperPolicies {
-  /** One definition per constraint whose template compiled. */
-  definitions: PolicyDefinition[];
-  /** One line per problem, each naming its file, for the settings warnings. */
-  problems: string[];
-  fileProblems: FileProblem[];
-  /** The files that hold templates or constraints: their changes call for a reload. */
-  sources: string[];
-}
+import { catalogWithLoadedPolicies, constraintTemplateOf, findCustomPolicyFiles, MAX_POLICY_FILE_BYTES, type CatalogWithPolicies, type CustomDefinitions } from './loader';
+import { templateProblems, yamlKeyRange, yamlSyntaxErrorRange } from './problems';
 
 const TEMPLATE_API_GROUP = 'templates.gatekeeper.sh/';
 const CONSTRAINT_API_GROUP = 'constraints.gatekeeper.sh/';
-/** Larger files are no hand-written policy; reading them would only slow the editor down. */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const EFFECTS = ['audit', 'Audit', 'deny', 'Deny', 'disabled', 'Disabled'];
 const PARAMETER_TYPE_OF: Record<string, ParameterFile['type'] | undefined> = { string: 'String', boolean: 'Boolean', object: 'Object', array: 'Array' };
 
@@ -43,8 +31,8 @@ interface Found {
 }
 
 /** The Gatekeeper templates and constraints under `folder` in files matching `patterns`; other YAML is ignored quietly. */
-export function loadGatekeeperPolicies(folder: string, patterns: readonly string[], engine: TemplateEngine = 'auto'): GatekeeperPolicies {
-  const result: GatekeeperPolicies = { definitions: [], problems: [], fileProblems: [], sources: [] };
+export function loadGatekeeperPolicies(folder: string, patterns: readonly string[], engine: TemplateEngine = 'auto'): CustomDefinitions {
+  const result: CustomDefinitions = { definitions: [], problems: [], fileProblems: [], sources: [] };
   const templates: Found[] = [];
   const constraints: Found[] = [];
   const report = (file: string, text: string, offset: number, message: string, key = 'kind') => {
@@ -106,7 +94,7 @@ export function loadGatekeeperPolicies(folder: string, patterns: readonly string
 
 function readSmallFile(file: string): string | undefined {
   try {
-    return statSync(file).size > MAX_FILE_BYTES ? undefined : readFileSync(file, 'utf8');
+    return statSync(file).size > MAX_POLICY_FILE_BYTES ? undefined : readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -251,24 +239,6 @@ function matchedTemplate(template: ConstraintTemplate, constraintName: string, m
 }
 
 /** `base` with one definition per Gatekeeper constraint found under each of `folders`, and the problems of their files. */
-export function catalogWithGatekeeperPolicies(
-  base: PolicyCatalog,
-  folders: readonly string[],
-  patterns: readonly string[],
-  engine: TemplateEngine = 'auto',
-): { catalog: PolicyCatalog; problems: string[]; fileProblems: FileProblem[]; sources: string[] } {
-  const definitions: PolicyDefinition[] = [];
-  const problems: string[] = [];
-  const fileProblems: FileProblem[] = [];
-  const sources = new Set<string>();
-  for (const folder of folders) {
-    const loaded = loadGatekeeperPolicies(folder, patterns, engine);
-    // Nested workspace folders find the same files: each constraint is read once.
-    definitions.push(...loaded.definitions.filter((definition) => !definitions.some((known) => known.file === definition.file && known.guid === definition.guid)));
-    problems.push(...loaded.problems.filter((problem) => !problems.includes(problem)));
-    fileProblems.push(...loaded.fileProblems.filter((problem) => !fileProblems.some((known) => known.file === problem.file && known.message === problem.message)));
-    for (const source of loaded.sources) sources.add(source);
-  }
-  const extended = withCustomDefinitions(base, definitions);
-  return { catalog: extended.catalog, problems: [...problems, ...extended.problems], fileProblems: [...fileProblems, ...clashProblems(extended.problems, definitions)], sources: [...sources] };
+export function catalogWithGatekeeperPolicies(base: PolicyCatalog, folders: readonly string[], patterns: readonly string[], engine: TemplateEngine = 'auto'): CatalogWithPolicies {
+  return catalogWithLoadedPolicies(base, folders, (folder) => loadGatekeeperPolicies(folder, patterns, engine));
 }

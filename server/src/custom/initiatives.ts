@@ -4,10 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { withWorkspaceInitiatives, type InitiativeSource, type PolicyCatalog } from '../engine/catalog';
-import { findCustomPolicyFiles } from './loader';
-
-/** Larger files are no hand-written policy set; reading them would only slow the editor down. */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
+import { findCustomPolicyFiles, MAX_POLICY_FILE_BYTES } from './loader';
 
 /** `base` with the policy sets found under each of `folders` (a file found twice is read once), and the problems of their files. */
 export function catalogWithWorkspaceInitiatives(base: PolicyCatalog, folders: readonly string[], patterns: readonly string[]): { catalog: PolicyCatalog; problems: string[] } {
@@ -16,8 +13,8 @@ export function catalogWithWorkspaceInitiatives(base: PolicyCatalog, folders: re
   const files = new Set(folders.flatMap((folder) => findCustomPolicyFiles(folder, patterns)));
   for (const file of files) {
     try {
-      if (statSync(file).size > MAX_FILE_BYTES) {
-        problems.push(`${file}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; not read.`);
+      if (statSync(file).size > MAX_POLICY_FILE_BYTES) {
+        problems.push(`${file}: larger than ${MAX_POLICY_FILE_BYTES / 1024 / 1024} MB; not read.`);
         continue;
       }
       sources.push({ file, text: readFileSync(file, 'utf8') });

@@ -16,13 +16,14 @@ import { celConstraintTemplate } from './celTemplate';
 import { regoConstraintTemplate } from './regoTemplate';
 import type { ConstraintTemplate } from '../templates/types';
 
+/** What a loader finds under one folder. */
 export interface CustomDefinitions {
   definitions: PolicyDefinition[];
-  /** One line per problem, each naming its file; the file's definition is left out. */
+  /** One line per problem, each naming its file; the definitions it is about are left out. */
   problems: string[];
   /** The same problems at their places: in the definition file, and in a template file it names. */
   fileProblems: FileProblem[];
-  /** Every file read: the definitions and the template files they name, whose changes call for a reload. */
+  /** Every file read (definitions, templates, constraints), whose changes call for a reload. */
   sources: string[];
 }
 
@@ -30,8 +31,8 @@ export interface CustomDefinitions {
 const SEARCHED_HIDDEN_FOLDER = '.aks-policy';
 const KUBERNETES_MODE = 'microsoft.kubernetes.data';
 const PARAMETER_TYPES = new Set(['String', 'Array', 'Object', 'Boolean', 'Integer']);
-/** Larger files are no hand-written policy definition; reading them would only slow the editor down. */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Larger files are no hand-written policy; reading them would only slow the editor down. */
+export const MAX_POLICY_FILE_BYTES = 2 * 1024 * 1024;
 
 /** A problem of a definition file; `at` is the JSON path of the value it is about, when it is about one. */
 class DefinitionError extends Error {
@@ -131,7 +132,7 @@ function ownPoliciesDir(): string | undefined {
 
 /** The definition in `file`; undefined for a file that is no Kubernetes policy definition (quietly) or has problems (reported). */
 function readDefinitionFile(folder: string, file: string, problems: string[], reading: Reading, engine: TemplateEngine): PolicyDefinition | undefined {
-  if (statSync(file).size > MAX_FILE_BYTES) throw new DefinitionError(`larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; not read`);
+  if (statSync(file).size > MAX_POLICY_FILE_BYTES) throw new DefinitionError(`larger than ${MAX_POLICY_FILE_BYTES / 1024 / 1024} MB; not read`);
   let json: JsonValue;
   try {
     reading.text = readFileSync(file, 'utf8');
@@ -265,22 +266,30 @@ function readDetails(details: JsonObject, file: string, at: JsonPath): DetailsFi
   return read;
 }
 
-/** `base` with the custom definitions found under each of `folders` (duplicates by path read once), and the problems of their files. */
-export function catalogWithCustomDefinitions(
-  base: PolicyCatalog,
-  folders: readonly string[],
-  patterns: readonly string[],
-  engine: TemplateEngine = 'auto',
-): { catalog: PolicyCatalog; problems: string[]; fileProblems: FileProblem[]; sources: string[] } {
-  const seen = new Set<string>();
+/** `base` with the custom definitions found under each of `folders`, and the problems of their files. */
+export function catalogWithCustomDefinitions(base: PolicyCatalog, folders: readonly string[], patterns: readonly string[], engine: TemplateEngine = 'auto'): CatalogWithPolicies {
+  return catalogWithLoadedPolicies(base, folders, (folder) => loadCustomDefinitions(folder, patterns, engine));
+}
+
+export interface CatalogWithPolicies {
+  catalog: PolicyCatalog;
+  problems: string[];
+  fileProblems: FileProblem[];
+  sources: string[];
+}
+
+/**
+ * `base` with the definitions `load` finds under each of `folders`, and the problems of their files. Nested workspace
+ * folders find the same files: each definition (a file may hold several constraints) and each problem is taken once.
+ */
+export function catalogWithLoadedPolicies(base: PolicyCatalog, folders: readonly string[], load: (folder: string) => CustomDefinitions): CatalogWithPolicies {
   const definitions: PolicyDefinition[] = [];
   const problems: string[] = [];
   const fileProblems: FileProblem[] = [];
   const sources = new Set<string>();
   for (const folder of folders) {
-    const loaded = loadCustomDefinitions(folder, patterns, engine);
-    definitions.push(...loaded.definitions.filter((definition) => !seen.has(definition.file)));
-    for (const definition of loaded.definitions) seen.add(definition.file);
+    const loaded = load(folder);
+    definitions.push(...loaded.definitions.filter((definition) => !definitions.some((known) => known.file === definition.file && known.guid === definition.guid)));
     problems.push(...loaded.problems.filter((problem) => !problems.includes(problem)));
     fileProblems.push(...loaded.fileProblems.filter((problem) => !fileProblems.some((known) => known.file === problem.file && known.message === problem.message)));
     for (const source of loaded.sources) sources.add(source);
@@ -290,7 +299,7 @@ export function catalogWithCustomDefinitions(
 }
 
 /** The catalog's clash problems (`<file>: definition … clashes …`) at the start of the file they name. */
-export function clashProblems(problems: readonly string[], definitions: readonly PolicyDefinition[]): FileProblem[] {
+function clashProblems(problems: readonly string[], definitions: readonly PolicyDefinition[]): FileProblem[] {
   return problems.flatMap((problem) => {
     const definition = definitions.find((candidate) => problem.startsWith(`${candidate.file}: `));
     const start = { line: 0, character: 0 };
