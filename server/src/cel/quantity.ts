@@ -1,127 +1,9 @@
 import { celFunc, celMethod, CelScalar, type CelFunc, type CelValue } from '@bufbuild/cel';
+import { fitsInt64, MAX_INT64_DIGITS, parseQuantity, pow10, type QuantityAmount as Quantity } from '../quantity';
 import { comparisonMethods, opaqueCodec, QUANTITY_TYPE } from './opaque';
 
-/**
- * A Kubernetes resource.Quantity as apimachinery holds it: `unscaled × 10^exponent`, exactly, either in its int64 form
- * (`inDecimalForm` false: an int64 and a scale) or promoted to an arbitrary-precision decimal (inf.Dec). The form is
- * observable: only the int64 form with a scale of at least 0 converts to an integer (`quantity('1.5Gi').isInteger()`
- * is false, though 1.5Gi is a whole number of bytes).
- */
-interface Quantity {
-  unscaled: bigint;
-  exponent: number;
-  inDecimalForm: boolean;
-}
-
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
-const NANO = -9;
-/** Kubernetes parses at most 18 digits into the int64 form (`maxInt64Factors`). */
-const MAX_INT64_DIGITS = 18;
-/** Exponents further apart than this are refused rather than written out digit by digit, to keep evaluation bounded. */
-const MAX_EXPONENT_GAP = 10_000;
-
-const SPLIT_PATTERN = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
-const FORMAT_ERROR = `quantities must match the regular expression '${SPLIT_PATTERN}'`;
-const SUFFIX_ERROR = "unable to parse quantity's suffix";
-
-const DECIMAL_SUFFIXES: Record<string, number> = { '': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
-
-const fitsInt64 = (value: bigint) => value >= INT64_MIN && value <= INT64_MAX;
-
-function pow10(exponent: number): bigint {
-  if (exponent > MAX_EXPONENT_GAP) throw new Error('quantity exponent out of range for exact arithmetic');
-  return 10n ** BigInt(exponent);
-}
-
-interface SplitQuantity {
-  negative: boolean;
-  numerator: string;
-  fraction: string;
-  suffix: string;
-}
-
-/** apimachinery's scanner: sign, digits (leading zeros dropped), optional `.digits`, then the suffix characters. */
-function split(text: string): SplitQuantity {
-  const match = /^([+-]?)0*([0-9]*)(?:\.([0-9]*))?(.*)$/s.exec(text);
-  if (!match) throw new Error(FORMAT_ERROR);
-  const [, sign, numerator, fraction = '', suffix] = match;
-  // The suffix is letters of "eEinumkKMGTP", an optional sign, then digits, and nothing else.
-  if (!/^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new Error(FORMAT_ERROR);
-  return { negative: sign === '-', numerator: numerator === '' ? '0' : numerator, fraction, suffix };
-}
-
-interface Suffix {
-  base: 2 | 10;
-  exponent: number;
-  binary: boolean;
-}
-
-function interpretSuffix(suffix: string): Suffix {
-  if (suffix in DECIMAL_SUFFIXES) return { base: 10, exponent: DECIMAL_SUFFIXES[suffix], binary: false };
-  if (suffix in BINARY_SUFFIXES) return { base: 2, exponent: BINARY_SUFFIXES[suffix], binary: true };
-  if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
-    const exponent = BigInt(suffix.slice(1));
-    // Go parses an int64 and keeps its low 32 bits.
-    if (fitsInt64(exponent)) return { base: 10, exponent: Number(BigInt.asIntN(32, exponent)), binary: false };
-  }
-  throw new Error(SUFFIX_ERROR);
-}
-
-/** resource.ParseQuantity: the int64 form when the digits fit and the scale is at least nano, else a decimal rounded up to nano. */
-export function parseQuantity(text: string): Quantity {
-  if (text.length === 0) throw new Error(FORMAT_ERROR);
-  const { negative, numerator, fraction, suffix } = split(text);
-  const { base, exponent, binary } = interpretSuffix(suffix);
-  const digits = BigInt(numerator + fraction);
-  const signed = (value: bigint) => (negative ? -value : value);
-
-  let precision: number;
-  let multiplier = 1n;
-  let scale = 0;
-  if (!binary) {
-    scale = exponent;
-    precision = MAX_INT64_DIGITS - (numerator.length + fraction.length);
-  } else if (fraction.length === 0) {
-    multiplier = 1n << BigInt(exponent);
-    // apimachinery's estimate of the decimal digits left once multiplied by 2^exponent.
-    precision = 15 - numerator.length - Math.trunc((exponent * 3) / 10) - 1;
-  } else {
-    precision = -1;
-  }
-  if (precision >= 0) {
-    scale -= fraction.length;
-    if (scale >= NANO) {
-      const product = digits * multiplier;
-      if (product <= INT64_MAX) return { unscaled: signed(product), exponent: scale, inDecimalForm: false };
-    }
-  }
-
-  let unscaled = digits;
-  let decimalExponent = -fraction.length;
-  if (base === 10) decimalExponent += exponent;
-  else unscaled *= 1n << BigInt(exponent);
-  if (unscaled !== 0n) {
-    // Rounded up (away from zero) to nano: "if you want some resources, you should get some".
-    if (decimalExponent >= NANO) unscaled *= pow10(decimalExponent - NANO);
-    else unscaled = divideRoundingUp(unscaled, decimalExponent);
-    decimalExponent = NANO;
-  }
-  if (binary && unscaled > INT64_MAX * pow10(-decimalExponent)) {
-    unscaled = INT64_MAX;
-    decimalExponent = 0;
-  }
-  return { unscaled: signed(unscaled), exponent: decimalExponent, inDecimalForm: true };
-}
-
-/** A non-negative `unscaled × 10^exponent` (exponent below nano) as a count of nanos, rounded up. */
-function divideRoundingUp(unscaled: bigint, exponent: number): bigint {
-  const shift = NANO - exponent;
-  if (shift > unscaled.toString().length) return 1n;
-  const divisor = pow10(shift);
-  return (unscaled + divisor - 1n) / divisor;
-}
+/** Only a quantity's exact amount and form take part in CEL arithmetic, not its format or text. */
+const parseAmount = (text: string): Quantity => parseQuantity(text).amount;
 
 /** Magnitude order of a non-zero quantity: the power of ten just above its absolute value. */
 function order(quantity: Quantity): number {
@@ -215,7 +97,7 @@ const { toCel, fromCel } = opaqueCodec(QUANTITY_TYPE, (quantity: Quantity) => ({
 
 function isQuantityText(text: string): boolean {
   try {
-    parseQuantity(text);
+    parseAmount(text);
     return true;
   } catch {
     return false;
@@ -226,7 +108,7 @@ const Q = QUANTITY_TYPE.celType;
 
 /** Kubernetes' quantity library (k8s.io/apiserver/pkg/cel/library/quantity.go). */
 export const QUANTITY_FUNCTIONS: readonly CelFunc[] = [
-  celFunc('quantity', [CelScalar.STRING], Q, (text) => toCel(parseQuantity(text))),
+  celFunc('quantity', [CelScalar.STRING], Q, (text) => toCel(parseAmount(text))),
   celFunc('isQuantity', [CelScalar.STRING], CelScalar.BOOL, isQuantityText),
   // Declared as a global overload, unlike the other functions: `sign(q)`.
   celFunc('sign', [Q], CelScalar.INT, (value) => BigInt(sign(fromCel(value)))),
