@@ -1,6 +1,6 @@
 import type { CompiledCelTemplate } from '../cel/template';
 import { reviewWithTemplate } from '../gatekeeper/engines';
-import { reviewOfAdmissionReview } from '../gatekeeper/review';
+import { admissionInputOf } from '../gatekeeper/review';
 import { isObject, type JsonObject, type Path } from '../json';
 import type { ConstraintTemplate, Culprit, Review, TemplateViolation } from '../templates/types';
 import { violationCulprits } from './regoTemplate';
@@ -19,11 +19,7 @@ export function celConstraintTemplate(compiled: CompiledCelTemplate, storeUrl: s
     kind: compiled.kind,
     storeUrl,
     check(review: Review, parameters: JsonObject): TemplateViolation[] {
-      const input = reviewOfAdmissionReview({
-        apiVersion: 'admission.k8s.io/v1',
-        kind: 'AdmissionReview',
-        request: { kind: { ...review.kind }, name: review.name, namespace: review.namespace, operation: review.operation, object: review.object },
-      });
+      const input = admissionInputOf(review);
       // The engine has matched already; an absent `match` matches everything. Evaluation errors come back as messages.
       const verdict = reviewWithTemplate(compiled, { ...constraint, parameters }, input, [], { trackReads: true });
       if (!verdict.matched) return [];

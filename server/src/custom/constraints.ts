@@ -7,9 +7,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { customDefinition, type DetailsFile, type ParameterFile, type PolicyCatalog, type PolicyDefinition } from '../engine/catalog';
-import { constraintMatches, MatchError } from '../gatekeeper/match';
+import { constraintMatches, MatchError, namespaceObjectOf } from '../gatekeeper/match';
 import type { TemplateEngine } from '../gatekeeper/engines';
-import { groupVersionKindOf, metadataString } from '../gatekeeper/review';
+import { metadataString } from '../gatekeeper/review';
 import { readConstraintTemplate, TemplateError } from '../gatekeeper/template';
 import { isObject, type JsonObject, type JsonValue } from '../json';
 import { RegoError } from '../rego/errors';
@@ -223,12 +223,9 @@ function matchedTemplate(template: ConstraintTemplate, constraintName: string, m
     messagePrefix: `[${constraintName}] `,
     ...(template.usesInventory || needsNamespace ? { usesInventory: true } : {}),
     check(review: Review, parameters: JsonObject) {
-      const namespace = review.inventory?.find((entry) => {
-        const { group, kind } = groupVersionKindOf(entry.object);
-        return group === '' && kind === 'Namespace' && entry.name === review.namespace;
-      });
+      const namespace = namespaceObjectOf(review.namespace, (review.inventory ?? []).map((entry) => entry.object));
       try {
-        if (!constraintMatches(match, [review.object], namespace?.object)) return [];
+        if (!constraintMatches(match, [review.object], namespace)) return [];
       } catch (error) {
         if (error instanceof MatchError) return [];
         throw error;

@@ -1,6 +1,6 @@
 import { isObject, type JsonObject, type JsonValue, type Path } from '../json';
 import { reviewWithConstraint } from '../gatekeeper/evaluate';
-import { reviewOfAdmissionReview } from '../gatekeeper/review';
+import { admissionInputOf } from '../gatekeeper/review';
 import type { CompiledTemplate } from '../gatekeeper/template';
 import { RegoError } from '../rego/errors';
 import type { ConstraintTemplate, Culprit, Review, TemplateViolation } from '../templates/types';
@@ -25,11 +25,7 @@ export function regoConstraintTemplate(compiled: CompiledTemplate, storeUrl: str
     storeUrl,
     ...(usesInventory ? { usesInventory } : {}),
     check(review: Review, parameters: JsonObject): TemplateViolation[] {
-      const input = reviewOfAdmissionReview({
-        apiVersion: 'admission.k8s.io/v1',
-        kind: 'AdmissionReview',
-        request: { kind: { ...review.kind }, name: review.name, namespace: review.namespace, operation: review.operation, object: review.object },
-      });
+      const input = admissionInputOf(review);
       const inventory = (review.inventory ?? []).map((entry) => entry.object);
       try {
         // The engine has matched already; an absent `match` matches everything.

@@ -1,4 +1,5 @@
 import { isObject, type JsonObject, type JsonValue } from '../json';
+import type { Review } from '../templates/types';
 
 /**
  * `input.review` as Gatekeeper builds it: the JSON of a Kubernetes AdmissionRequest. A plain object (as gator
@@ -127,4 +128,13 @@ function admissionRequestJson(request: JsonObject): JsonObject {
   optional('dryRun', request.dryRun);
   review.options = request.options ?? null;
   return review;
+}
+
+/** The engine's review of an object (kind, name, namespace, operation) as the admission request Gatekeeper's drivers get. */
+export function admissionInputOf(review: Review): AdmissionReviewInput {
+  return reviewOfAdmissionReview({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: { kind: { ...review.kind }, name: review.name, namespace: review.namespace, operation: review.operation, object: review.object },
+  });
 }
